@@ -51,18 +51,28 @@ public final class Sizes {
         return n * mult;
     }
 
-    /** Formats a byte count the short way: {@code 16MiB}, {@code 1.5GiB}, {@code 4096B}. */
+    /**
+     * Formats a byte count the short way: exact in the largest unit that divides it ({@code
+     * 16MiB}, {@code 1536MiB}, {@code 4096B} is {@code 4KiB}), or with one decimal when that would
+     * take more than four digits ({@code 48.2MiB}).
+     */
     public static String format(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
         int u = 0;
-        double v = bytes;
-        while (u < units.length - 1 && Math.abs(v) >= 1024 && (bytes % (1L << (10 * (u + 1))) == 0 || v >= 10 * 1024)) {
+        long v = bytes;
+        while (u < units.length - 1 && v != 0 && v % 1024 == 0) {
             v /= 1024;
             u++;
         }
-        if (v == Math.rint(v)) {
-            return (long) v + units[u];
+        if (Math.abs(v) < 10240 || u == units.length - 1) {
+            return v + units[u];
         }
-        return String.format(Locale.ROOT, "%.1f%s", v, units[u]);
+        double d = bytes;
+        int w = 0;
+        while (w < units.length - 1 && Math.abs(d) >= 1024) {
+            d /= 1024;
+            w++;
+        }
+        return String.format(Locale.ROOT, "%.1f%s", d, units[w]);
     }
 }
