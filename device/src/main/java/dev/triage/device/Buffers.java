@@ -24,7 +24,9 @@ public final class Buffers {
         if (size < 0) {
             throw new IllegalArgumentException("size " + size + " is negative");
         }
-        ByteBuffer raw = ByteBuffer.allocateDirect(Math.addExact(size, alignment));
+        // alignedSlice also rounds the end down to the alignment: round the size up first
+        int rounded = Math.addExact(size, alignment - 1) & -alignment;
+        ByteBuffer raw = ByteBuffer.allocateDirect(Math.addExact(rounded, alignment));
         return raw.alignedSlice(alignment).limit(size).slice();
     }
 
