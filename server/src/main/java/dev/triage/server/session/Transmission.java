@@ -41,6 +41,9 @@ final class Transmission {
     private static final byte[] MSG_NO_CONTEXT = bytes("no metadata context negotiated");
     private static final byte[] MSG_NOT_FAST = bytes("zeroing is not faster than writing here");
 
+    /** Payloads over the maximum but up to this are read and dropped (EINVAL); larger ones end the connection. */
+    static final long SKIP_LIMIT = 64L << 20;
+
     private final Transport t;
     private final Negotiated n;
     private final ExportBackend be;
@@ -53,7 +56,7 @@ final class Transmission {
     private final BlockingQueue<Slot> replies;
     private final Slot poison = new Slot();
     private final ByteBuffer header;
-    private final ByteBuffer replyHeader = ByteBuffer.allocateDirect(64);
+    private final ByteBuffer replyHeader = ByteBuffer.allocateDirect(256);
     private final ByteBuffer extentBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final Request req = new Request();
     private volatile boolean dead;
@@ -139,7 +142,7 @@ final class Transmission {
             // A payload follows WRITE (and, with extended headers, any request with PAYLOAD_LEN).
             boolean hasPayload = s.type == Nbd.CMD_WRITE || (ext && (s.flags & Nbd.CMD_FLAG_PAYLOAD_LEN) != 0);
             if (hasPayload) {
-                if (s.length > Nbd.DOS_THRESHOLD && s.length > be.maxBlock()) {
+                if (s.length > SKIP_LIMIT) {
                     // Cannot resynchronise without reading it all: answer, then disconnect.
                     fail(s, Nbd.EINVAL, MSG_TOO_BIG);
                     s.disconnect = true;
@@ -325,6 +328,10 @@ final class Transmission {
                     } catch (IOException e) {
                         dead = true;
                         log.info("{}: client gone while replying: {}", peer, e.getMessage());
+                        t.close();
+                    } catch (RuntimeException e) {
+                        dead = true;
+                        log.error("{}: internal error while replying, disconnecting", peer, e);
                         t.close();
                     }
                 }
