@@ -166,6 +166,21 @@ class TracesTest {
     }
 
     @Test
+    void aTruncatedCompressedFileIsAnErrorNamingTheFile() throws IOException {
+        StringBuilder big = new StringBuilder("ts_ns,op,offset,length,class\n");
+        for (int i = 0; i < 20_000; i++) {
+            big.append(i).append(",R,").append(i * 4096L).append(",4096,inode\n");
+        }
+        byte[] gz = gzip(big.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] cut = java.util.Arrays.copyOf(gz, gz.length / 2);
+        TraceOptions o = TraceOptions.defaults(new ClassVocabulary());
+        try (TraceReader in = Traces.open(new ByteArrayInputStream(cut), "cut.csv.gz", o)) {
+            IOException e = assertThrows(IOException.class, () -> readAll(in));
+            assertTrue(e.getMessage().startsWith("cut.csv.gz: after line "), e.getMessage());
+        }
+    }
+
+    @Test
     void keepsLongLinesWhole() throws IOException {
         String comm = "p".repeat(200_000);
         String text = "ts_ns,op,offset,length,class,comm\n0,R,0,512,inode," + comm + "\n1,R,0,512,inode,x\n";
