@@ -96,6 +96,11 @@ class SharedTracesTest {
                 assertEquals(b.flags, a.flags, where);
                 assertEquals(h.processes().name(b.comm), f.processes().name(a.comm), where);
                 assertEquals(IoPrio.ioClass(b.ioprio), IoPrio.ioClass(a.ioprio), where);
+                // The kernel prints ioprio as class,hint,level; the shared CSV copied that order
+                // ("be:0:4") although trace-format.md reads the field as class:level:hint. Until
+                // the document or the traces change, level and hint appear swapped.
+                assertEquals(IoPrio.level(a.ioprio), IoPrio.hint(b.ioprio), where);
+                assertEquals(IoPrio.hint(a.ioprio), IoPrio.level(b.ioprio), where);
                 assertEquals("7:1", f.volumes().name(a.volume));
             }
             assertFalse(h.next(b), "the hinted trace has more requests");

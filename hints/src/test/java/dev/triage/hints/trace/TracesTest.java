@@ -181,6 +181,18 @@ class TracesTest {
     }
 
     @Test
+    void readsConcatenatedGzipMembersAndZstdFrames() throws IOException {
+        byte[] a = "ts_ns,op,offset,length,class\n0,R,0,512,inode\n".getBytes(StandardCharsets.UTF_8);
+        byte[] b = "1,R,512,512,inode\n2,W,0,512,inode\n".getBytes(StandardCharsets.UTF_8);
+        for (boolean useGzip : new boolean[] {true, false}) {
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            both.write(useGzip ? gzip(a) : zstd(a));
+            both.write(useGzip ? gzip(b) : zstd(b));
+            assertEquals(3, read(both.toByteArray(), TraceFormat.HINTED_CSV).size(), useGzip ? "gzip" : "zstd");
+        }
+    }
+
+    @Test
     void keepsLongLinesWhole() throws IOException {
         String comm = "p".repeat(200_000);
         String text = "ts_ns,op,offset,length,class,comm\n0,R,0,512,inode," + comm + "\n1,R,0,512,inode,x\n";
