@@ -5,7 +5,7 @@ package dev.triage.cache.collect;
  * linear probing and backward-shift deletion (no tombstones), so that a steady mix of puts and
  * removes never degrades or reallocates. Every key is allowed. Lookups, puts and removes
  * allocate nothing; a put allocates only when the table grows (it doubles when more than half
- * full).
+ * full, up to 2^29 cells, which then may fill to 7/8).
  *
  * <p>Not thread safe. Iteration order is unspecified.
  */
@@ -172,7 +172,13 @@ public final class LongIntHashMap {
 
     private void grow() {
         long[] old = table;
-        if (mask + 1 >= 1 << 29) {
+        int cells = mask + 1;
+        if (cells >= 1 << 29) {
+            // the largest table: allow it to fill to 7/8 rather than fail
+            if (resizeAt < cells - cells / 8) {
+                resizeAt = cells - cells / 8;
+                return;
+            }
             throw new IllegalStateException("map is full at " + size + " entries");
         }
         allocate((mask + 1) * 2);
