@@ -14,7 +14,27 @@ import java.util.List;
  * @param problemCount how many problems were met in all
  */
 public record Ext4Image(Superblock superblock, BlockClassMap blocks, InodeTable inodes,
-        List<String> problems, long problemCount) {
+        List<String> problems, long problemCount) implements FsLayout {
+
+    @Override
+    public Ext4Class classOf(long block) {
+        return blocks.classOf(block);
+    }
+
+    @Override
+    public long ownerOf(long block) {
+        return Integer.toUnsignedLong(blocks.ownerOf(block));
+    }
+
+    @Override
+    public int inodeType(long inode) {
+        return inodes.typeOf(inode);
+    }
+
+    @Override
+    public long inodeSize(long inode) {
+        return inodes.sizeOf(inode);
+    }
 
     /** The DSS class name of a physical block (file data classes from the owner's size). */
     public String dssClassOf(long block) {
@@ -37,6 +57,7 @@ public record Ext4Image(Superblock superblock, BlockClassMap blocks, InodeTable 
     }
 
     /** The block size in bytes. */
+    @Override
     public int blockSize() {
         return superblock.blockSize();
     }
