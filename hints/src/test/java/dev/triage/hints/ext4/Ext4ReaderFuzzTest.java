@@ -153,6 +153,17 @@ class Ext4ReaderFuzzTest {
             assertTrue(image.inodes().inodeAt(i) > image.inodes().inodeAt(i - 1), what + ": inodes sorted");
         }
         assertTrue(image.problems().size() <= 50);
+        // Listing every directory of a corrupt image stays bounded and never throws.
+        ByteArrayExt4Source src = new ByteArrayExt4Source(img);
+        for (int i = 0; i < image.inodes().count(); i++) {
+            if (image.inodes().typeAt(i) == InodeTable.DIRECTORY) {
+                try {
+                    assertTrue(DirectoryReader.list(src, image, image.inodes().inodeAt(i), 1000, 64).size() <= 1000);
+                } catch (IOException e) {
+                    fail(what + ": listing a directory failed: " + e);
+                }
+            }
+        }
         return image;
     }
 

@@ -92,6 +92,28 @@ class Ext4ReaderTest {
         big = Long.parseLong(m.group(1));
         assertEquals(3_000_000, image.inodes().sizeOf(big));
         assertTrue(image.inodes().isDirectory(2));
+
+        // Directory listings agree with debugfs ls (the wide folder has 400 entries, an htree).
+        String ls = Ext4TestImages.run(List.of(Ext4TestImages.tool("debugfs").toString(), "-R", "ls -l /wide",
+                img.toString()));
+        Matcher wide = Pattern.compile("Inode: (\\d+)").matcher(Ext4TestImages.run(List.of(
+                Ext4TestImages.tool("debugfs").toString(), "-R", "stat /wide", img.toString())));
+        assertTrue(wide.find());
+        List<DirectoryReader.Entry> entries;
+        try (FileExt4Source src = new FileExt4Source(img)) {
+            entries = DirectoryReader.list(src, image, Long.parseLong(wide.group(1)), 100_000, 10_000);
+        }
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        entries.forEach(e -> names.add(e.name()));
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        for (String l : ls.split("\n")) {
+            String[] f = l.trim().split("\\s+");
+            if (f.length > 0 && f[f.length - 1].startsWith("a_rather")) {
+                expected.add(f[f.length - 1]);
+            }
+        }
+        assertEquals(400, expected.size());
+        assertEquals(expected, names, "directory entries (" + options + ")");
     }
 
     static void staticLayout(String dump, Map<Long, Ext4Class> out) {

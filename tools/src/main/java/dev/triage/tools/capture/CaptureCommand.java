@@ -83,6 +83,8 @@ public final class CaptureCommand implements Callable<Integer> {
         String name = "triage-" + pid;
         Path work = workDir != null ? Files.createDirectories(workDir).toAbsolutePath()
                 : Files.createTempDirectory(Path.of("/var/tmp"), "triage-capture-");
+        // Workloads may run as another user (postgres): they must reach the mount point.
+        Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path image = work.resolve("fs.img");
         Path mnt = work.resolve("mnt");
         Path raw = work.resolve("raw-trace.txt");
