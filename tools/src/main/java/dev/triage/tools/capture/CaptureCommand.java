@@ -161,6 +161,10 @@ public final class CaptureCommand implements Callable<Integer> {
                 }
             });
             status = p.waitFor();
+            if (cleanup.done()) {
+                // Ctrl-C: the shutdown hook stopped the command and undid everything.
+                throw new UserError("capture interrupted; everything it set up is removed, no trace written");
+            }
             if (status != 0) {
                 System.err.println("capture: the command exited with status " + status + "; the trace is written anyway");
             }
