@@ -148,7 +148,12 @@ public final class CaptureCommand implements Callable<Integer> {
                     + mnt + " (memory limit " + memLimit + ")");
             List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c",
                     "echo $$ > " + cg.resolve("cgroup.procs") + " && exec \"$@\"", "sh"));
-            argv.addAll(command);
+            String program = command.get(0);
+            if (program.contains("/") && !program.startsWith("/") && Files.exists(Path.of(program))) {
+                program = Path.of(program).toAbsolutePath().toString(); // the command runs in the mount
+            }
+            argv.add(program);
+            argv.addAll(command.subList(1, command.size()));
             ProcessBuilder pb = new ProcessBuilder(argv).inheritIO().directory(mnt.toFile());
             pb.environment().put("TRIAGE_MNT", mnt.toString());
             Process p = pb.start();
