@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Checks the classes of a hinted trace against an independent count on the same image.
 
-    workloads/check-labels.py TRACE.csv.gz fs.img        (the image kept by `triage capture --keep`)
+    workloads/check-labels.py TRACE.csv.gz fs.img [raw-trace.txt]   (kept by `triage capture --keep`)
 
 For the first block of every request it derives the class with e2fsprogs alone: dumpe2fs for
 the static metadata (superblock, group descriptors, bitmaps, inode tables), `debugfs stat <8>`
 for the journal, `debugfs icheck` for the owning inode, `debugfs stat` for that inode's type,
 size and extent-tree blocks. It prints, per class of the trace, the share of requests whose
 class agrees. Blocks no inode owns at the end (files deleted during the run) are counted apart:
-only the trace's map_blocks events knew their owner.
+only the trace's map_blocks events knew their owner. Given the raw trace, disagreements on
+blocks that ext4_ext_map_blocks_exit gave to more than one inode during the run (freed and
+reused: the final image only knows the last owner) are counted apart as "reused".
 """
 import collections, gzip, re, subprocess, sys
 
@@ -30,7 +32,20 @@ def debugfs(img, commands):
         f.write("\n".join(commands) + "\n")
     return subprocess.run(["debugfs", "-f", path, img], capture_output=True, text=True).stdout
 
-def main(trace, img):
+def reused_blocks(raw):
+    owners = collections.defaultdict(set)
+    pat = re.compile(r"ext4_ext_map_blocks_exit: dev \S+ ino (\d+) .*?pblk (\d+) len (\d+) .*?ret (\d+)")
+    with open(raw, errors="replace") as f:
+        for line in f:
+            m = pat.search(line)
+            if m and int(m.group(4)) > 0 and int(m.group(2)) > 0:
+                ino, p, n = int(m.group(1)), int(m.group(2)), min(int(m.group(3)), int(m.group(4)))
+                for b in range(p, p + n):
+                    owners[b].add(ino)
+    return {b for b, s in owners.items() if len(s) > 1}
+
+def main(trace, img, raw=None):
+    reused = reused_blocks(raw) if raw else set()
     dump = sh("dumpe2fs", img)
     bs = int(re.search(r"Block size:\s+(\d+)", dump).group(1))
     static = {}
@@ -72,6 +87,7 @@ def main(trace, img):
             etb = {int(x) for x in re.findall(r"\(ETB\d+\):(\d+)", part)}
             info[n] = (typ, size, etb)
     agree = collections.Counter(); total = collections.Counter(); unowned = collections.Counter()
+    reuse = collections.Counter()
     confusion = collections.defaultdict(collections.Counter)
     for b, n, c in rows:
         if n == 0:
@@ -86,19 +102,22 @@ def main(trace, img):
         else:
             unowned[c] += 1
             continue
+        if want != c and b in reused:
+            reuse[c] += 1
+            continue
         total[c] += 1
         if want == c:
             agree[c] += 1
         else:
             confusion[c][want] += 1
-    print("%-14s %9s %9s %7s %9s  %s" % ("class", "checked", "agree", "share", "unowned", "e2fsprogs says instead"))
-    for c in sorted(set(total) | set(unowned)):
+    print("%-14s %9s %9s %7s %9s %7s  %s" % ("class", "checked", "agree", "share", "unowned", "reused", "e2fsprogs says instead"))
+    for c in sorted(set(total) | set(unowned) | set(reuse)):
         share = 100.0 * agree[c] / total[c] if total[c] else float("nan")
-        print("%-14s %9d %9d %6.1f%% %9d  %s" % (c, total[c], agree[c], share, unowned[c], dict(confusion[c].most_common(3))))
+        print("%-14s %9d %9d %6.1f%% %9d %7d  %s" % (c, total[c], agree[c], share, unowned[c], reuse[c], dict(confusion[c].most_common(3))))
     t = sum(total.values()); a = sum(agree.values())
-    print("%-14s %9d %9d %6.1f%% %9d" % ("all", t, a, 100.0 * a / max(1, t), sum(unowned.values())))
+    print("%-14s %9d %9d %6.1f%% %9d %7d" % ("all", t, a, 100.0 * a / max(1, t), sum(unowned.values()), sum(reuse.values())))
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:])
