@@ -51,6 +51,7 @@ import java.util.Random;
  *     Store again = Store.open(dev);                       // recovery must succeed
  *     assertEquals(v1, again.get(k1));                     // flushed data always survives
  * }
+ * FaultyDevice dev = new FaultyDevice(1 << 20);
  * dev.failWritesAt(4096, 512);                             // EIO on every write touching a sector
  * dev.failNext(DeviceOp.FLUSH, 1);                         // EIO on the next flush
  * }</pre>
