@@ -95,7 +95,9 @@ for round in $(seq 1 "$ROUNDS"); do
     java_run "$mode" ffm
     java_run "$mode" channel
     fio_run "$mode" "fio io_uring jobs=$THREADS qd=1" io_uring "$THREADS" 1
-    fio_run "$mode" "fio io_uring jobs=1 qd=$THREADS" io_uring 1 "$THREADS"
+    if [ "$THREADS" -gt 1 ]; then
+      fio_run "$mode" "fio io_uring jobs=1 qd=$THREADS" io_uring 1 "$THREADS"
+    fi
     fio_run "$mode" "fio psync jobs=$THREADS" psync "$THREADS" 1
   done
   java_run randwrite-fua ffm rwf_dsync 1 "$FUA_SECONDS"
