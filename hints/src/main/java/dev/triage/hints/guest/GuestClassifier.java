@@ -134,10 +134,12 @@ public final class GuestClassifier {
     // Counters for describe().
     private long writes;
     private long detections;
+    private long losses;
     private long inodesParsed;
     private long nodesParsed;
     private long blocksRead;
     private long problems;
+    private long internalErrors;
     private String lastProblem = "";
 
     private GuestClassifier(long volumeSize, VolumeReader reader, ClassVocabulary vocab, Limits limits) {
@@ -363,7 +365,7 @@ public final class GuestClassifier {
         try {
             found = Superblock.parse(sbBuf, volumeSize, "volume superblock");
         } catch (Ext4FormatException e) {
-            if (sb != null) {
+            if (sb != null && ++losses <= 10) { // a guest may do this at will: keep the log short
                 LOG.info("volume: the ext4 superblock is gone ({}): requests are no longer classified", e.getMessage());
             }
             drop(e.getMessage());
@@ -839,6 +841,9 @@ public final class GuestClassifier {
 
     private void problem(String what, Exception e) {
         problems++;
+        if (e instanceof RuntimeException) {
+            internalErrors++; // a bug of this class: no content should cause one
+        }
         lastProblem = what + ": " + e;
         if (problems <= 10 || Long.bitCount(problems) == 1) {
             LOG.warn("guest classifier: {} (problem {})", lastProblem, problems);
@@ -851,6 +856,16 @@ public final class GuestClassifier {
         if (problems <= 10 || Long.bitCount(problems) == 1) {
             LOG.debug("guest classifier: {} (problem {})", what, problems);
         }
+    }
+
+    /** Failures that were not read errors (bugs: no volume content should cause one); for tests. */
+    synchronized long internalErrors() {
+        return internalErrors;
+    }
+
+    /** Blocks read from the volume so far; for tests. */
+    synchronized long blocksRead() {
+        return blocksRead;
     }
 
     /** True when an ext4 file system is recognised on the volume. */
