@@ -245,7 +245,7 @@ public final class GuestClassifier {
         r.tag = kindClass[kind];
     }
 
-    private static int sizeBucket(long size) {
+    static int sizeBucket(long size) {
         if (size <= 4096) {
             return 0;
         }
