@@ -26,10 +26,13 @@ import org.slf4j.LoggerFactory;
  * data extents of files, directories and the journal, and the extent-tree and indirect blocks
  * below the root (those are read from the volume at once, within a per-write budget, and
  * parsed again whenever the guest writes them). A write to a primary group-descriptor block
- * moves bitmaps and inode tables if their locations changed. On attach the in-use part of
- * every inode table is read once, so a volume that already holds a file system is known from
- * the start. The order the guest writes in does not matter: a data block written before the
- * inode that maps it is unknown until then, and classified by its owner from then on.
+ * moves bitmaps and inode tables if their locations changed (and reads a moved table's in-use
+ * part, within a per-write budget). On attach, and when a superblock write reveals a new file
+ * system, the in-use part of every inode table is read once (a bounded number of times in
+ * all), so a volume that already holds a file system is known from the start, and so is one
+ * whose guest wrote its inode tables before the superblock, as mke2fs does. Otherwise the
+ * order the guest writes in does not matter: a data block written before the inode that maps
+ * it is unknown until then, and classified by its owner from then on.
  *
  * <p><b>What it answers.</b> {@link #classify} looks at the request's first block: static
  * metadata gives its class ({@code superblock}, {@code group_desc}, {@code block_bitmap},
@@ -69,10 +72,19 @@ public final class GuestClassifier {
      * @param maxIntervals the most owned-block intervals kept
      * @param maxInodes the most inodes whose state is kept
      * @param writeReadBudget the most blocks read (tree and indirect blocks) while handling one write
+     * @param writeScanBudget the most inode-table blocks read while handling one write that moved
+     *     inode tables (a descriptor write)
+     * @param maxFullScans how many times the in-use inode tables are read in full (on attach and
+     *     on each new file system a superblock write reveals); later file systems are followed
+     *     from their writes only
      */
-    public record Limits(long maxGroups, long maxIntervals, int maxInodes, int writeReadBudget) {
-        /** 256 Ki groups (32 TiB of 4 KiB blocks), 8 Mi intervals, 8 Mi inodes, 64 blocks per write. */
-        public static final Limits DEFAULT = new Limits(1 << 18, 1 << 23, 1 << 23, 64);
+    public record Limits(long maxGroups, long maxIntervals, int maxInodes, int writeReadBudget, int writeScanBudget,
+            int maxFullScans) {
+        /**
+         * 256 Ki groups (32 TiB of 4 KiB blocks), 8 Mi intervals, 8 Mi inodes, 64 tree blocks and
+         * 1024 inode-table blocks per write, 4 full scans.
+         */
+        public static final Limits DEFAULT = new Limits(1 << 18, 1 << 23, 1 << 23, 64, 1024, 4);
     }
 
     // Static kinds (the statics map; owner = group + 1 or descriptor block + 1).
@@ -128,12 +140,16 @@ public final class GuestClassifier {
     // Scratch, reused.
     private final ByteBuffer sbBuf = ByteBuffer.allocate(Superblock.SIZE).order(ByteOrder.LITTLE_ENDIAN);
     private ByteBuffer blockBuf;
+    private ByteBuffer scanBuf;
     private final ByteBuffer[] levelBuf = new ByteBuffer[MAX_DEPTH + 1];
     private long readBudget;
 
     // Counters for describe().
     private long writes;
     private long detections;
+    private int fullScans;
+    /** Inode-table blocks the current write may still read for moved tables; -1 while building. */
+    private long scanBudget = -1;
     private long losses;
     private long inodesParsed;
     private long nodesParsed;
@@ -191,7 +207,7 @@ public final class GuestClassifier {
                 if (volumeSize >= Superblock.OFFSET + Superblock.SIZE) {
                     g.sbBuf.clear();
                     reader.read(Superblock.OFFSET, g.sbBuf);
-                    g.detect(true);
+                    g.detect();
                 } else {
                     g.notExt4 = "the volume is smaller than a superblock";
                 }
@@ -273,12 +289,13 @@ public final class GuestClassifier {
                 sbBuf.clear();
                 reader.read(Superblock.OFFSET, sbBuf);
                 overlay(sbBuf, Superblock.OFFSET, offset, data);
-                detect(false);
+                detect();
             }
             if (sb == null) {
                 return;
             }
             readBudget = limits.writeReadBudget();
+            scanBudget = limits.writeScanBudget();
             long first = offset >>> bsShift;
             long last = Math.min((end - 1) >>> bsShift, blocks - 1);
             for (long b = first; b <= last; b++) {
@@ -317,6 +334,8 @@ public final class GuestClassifier {
             }
         } catch (IOException | RuntimeException e) {
             problem("write at " + offset, e);
+        } finally {
+            scanBudget = -1;
         }
     }
 
@@ -359,7 +378,7 @@ public final class GuestClassifier {
     // ------------------------------------------------------------------ detection and layout
 
     /** Parses sbBuf (the primary superblock) and (re)builds the layout if it changed. */
-    private void detect(boolean scan) throws IOException {
+    private void detect() throws IOException {
         sbBuf.position(0).limit(Superblock.SIZE);
         Superblock found;
         try {
@@ -381,7 +400,10 @@ public final class GuestClassifier {
         build(found);
         detections++;
         LOG.debug("volume: {}", found);
-        if (scan) {
+        // The guest may have written inode tables before the superblock (mke2fs writes the
+        // primary superblock last): read what is there, a bounded number of times.
+        if (fullScans < limits.maxFullScans()) {
+            fullScans++;
             scanInodeTables();
         }
     }
@@ -484,7 +506,7 @@ public final class GuestClassifier {
     }
 
     /** Parses descriptor block {@code d} at {@code buf[at, at + bs)}, moving what moved. */
-    private void descriptorBlock(long d, ByteBuffer buf, int at) {
+    private void descriptorBlock(long d, ByteBuffer buf, int at) throws IOException {
         boolean is64 = sb.hasIncompat(Superblock.INCOMPAT_64BIT);
         int ds = sb.descSize();
         long g0 = d * descPerBlock;
@@ -518,6 +540,9 @@ public final class GuestClassifier {
             if (it != itab[g]) {
                 move(itab[g], itabBlocks, it, S_ITAB, g);
                 itab[g] = it;
+                if (it >= 0 && scanBudget > 0) {
+                    scanBudget -= scanGroup(g, scanBudget);
+                }
             }
         }
     }
@@ -545,41 +570,46 @@ public final class GuestClassifier {
         }
     }
 
-    /** Reads the in-use part of every inode table once (attach on a volume already holding ext4). */
+    /** Reads the in-use part of every inode table once (a volume that already holds ext4). */
     private void scanInodeTables() throws IOException {
         long budget = blocks;
         readBudget = blocks + 1024;
-        int chunkBlocks = Math.max(1, MAX_SCAN_CHUNK / bs);
-        ByteBuffer chunk = ByteBuffer.allocate(chunkBlocks * bs).order(ByteOrder.LITTLE_ENDIAN);
+        for (int g = 0; g < groups && budget > 0; g++) {
+            budget -= scanGroup(g, budget);
+        }
+        if (budget <= 0) {
+            problem("inode tables add up to more blocks than the file system has: the scan stopped");
+        }
+    }
+
+    /** Parses the in-use part of group {@code g}'s inode table, at most {@code maxBlocks} blocks; returns the blocks read. */
+    private long scanGroup(int g, long maxBlocks) throws IOException {
+        if (itab[g] < 0) {
+            return 0;
+        }
         long ipg = sb.inodesPerGroup();
-        int isz = sb.inodeSize();
-        for (int g = 0; g < groups; g++) {
-            if (itab[g] < 0) {
-                continue;
+        long used = ipg;
+        if (sb.hasGroupChecksums()) {
+            if ((gflags[g] & GROUP_INODE_UNINIT) != 0 || unused[g] > ipg) {
+                return 0;
             }
-            long used = ipg;
-            if (sb.hasGroupChecksums()) {
-                if ((gflags[g] & GROUP_INODE_UNINIT) != 0 || unused[g] > ipg) {
-                    continue;
-                }
-                used = ipg - unused[g];
-            }
-            long tableBlocks = (used * isz + bs - 1) / bs;
-            budget -= tableBlocks;
-            if (budget < 0) {
-                problem("inode tables add up to more blocks than the file system has: scan stopped at group " + g);
-                return;
-            }
-            for (long b = 0; b < tableBlocks; b += chunkBlocks) {
-                int n = (int) Math.min(chunkBlocks, tableBlocks - b);
-                chunk.clear().limit(n * bs);
-                reader.read((itab[g] + b) * bs, chunk);
-                blocksRead += n;
-                for (int k = 0; k < n; k++) {
-                    inodeBlock(g, itab[g] + b + k, chunk, k * bs);
-                }
+            used = ipg - unused[g];
+        }
+        long tableBlocks = Math.min((used * sb.inodeSize() + bs - 1) / bs, maxBlocks);
+        int chunkBlocks = Math.max(1, MAX_SCAN_CHUNK / bs);
+        if (scanBuf == null || scanBuf.capacity() != chunkBlocks * bs) {
+            scanBuf = ByteBuffer.allocate(chunkBlocks * bs).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        for (long b = 0; b < tableBlocks; b += chunkBlocks) {
+            int n = (int) Math.min(chunkBlocks, tableBlocks - b);
+            scanBuf.clear().limit(n * bs);
+            reader.read((itab[g] + b) * bs, scanBuf);
+            blocksRead += n;
+            for (int k = 0; k < n; k++) {
+                inodeBlock(g, itab[g] + b + k, scanBuf, k * bs);
             }
         }
+        return tableBlocks;
     }
 
     // ------------------------------------------------------------------ inodes

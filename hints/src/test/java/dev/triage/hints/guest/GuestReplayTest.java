@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Replays the creation of a mkfs.ext4 image as block writes into an all-zero volume (the
@@ -36,14 +37,35 @@ class GuestReplayTest {
         tree = GuestImages.tree("tree", 7);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({
-        "4k flex_bg 64bit, -b 4096",
-        "1k no flex_bg, -b 1024 -O ^flex_bg",
-        "indirect ext3-like, '-b 4096 -O ^extent,^flex_bg,^64bit,^metadata_csum'",
-        "meta_bg, '-b 1024 -O meta_bg,^resize_inode -g 1024'",
-    })
-    void replayedCreationAgreesWithTheOfflineReader(String name, String options) throws Exception {
+    /** The order the image's blocks are written in. */
+    enum Order {
+        /** The superblock, the descriptors, then the rest shuffled. */
+        SUPERBLOCK_FIRST,
+        /** The rest shuffled, the descriptors, the superblock last (as mke2fs flushes). */
+        SUPERBLOCK_LAST,
+        /** The rest shuffled, the superblock, then the descriptors. */
+        DESCRIPTORS_LAST
+    }
+
+    static List<Arguments> variants() {
+        List<Arguments> out = new ArrayList<>();
+        String[][] fs = {
+            {"4k flex_bg 64bit", "-b 4096"},
+            {"1k no flex_bg", "-b 1024 -O ^flex_bg"},
+            {"indirect ext3-like", "-b 4096 -O ^extent,^flex_bg,^64bit,^metadata_csum"},
+            {"meta_bg", "-b 1024 -O meta_bg,^resize_inode -g 1024"},
+        };
+        for (String[] f : fs) {
+            for (Order o : Order.values()) {
+                out.add(Arguments.of(f[0], f[1], o));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0}, {2}")
+    @MethodSource("variants")
+    void replayedCreationAgreesWithTheOfflineReader(String name, String options, Order how) throws Exception {
         long size = 40L << 20;
         Path img = GuestImages.mkfs("replay-" + name.replace(' ', '_') + ".img", size, tree, options.split(" "));
         byte[] image = Files.readAllBytes(img);
@@ -61,25 +83,40 @@ class GuestReplayTest {
         g.classify(probe);
         assertEquals(BlockRequest.UNKNOWN, probe.tag, "no file system yet: the tag stays unset");
 
-        // The superblock's block, then the descriptor blocks, then the rest shuffled.
         long blocks = image.length / bs;
-        List<Long> order = new ArrayList<>();
         long sbBlock = bs == 1024 ? 1 : 0;
         long gdtEnd = sbBlock + 1 + ref.superblock().gdtBlocks();
+        List<Long> superblock = new ArrayList<>();
+        List<Long> descriptors = new ArrayList<>();
         List<Long> rest = new ArrayList<>();
         for (long b = 0; b < blocks; b++) {
-            if (b <= sbBlock || b >= gdtEnd) {
-                if (b <= sbBlock) {
-                    order.add(b);
-                } else if (!zero(image, b, bs)) {
-                    rest.add(b);
-                }
-            } else {
-                order.add(b);
+            if (b <= sbBlock) {
+                superblock.add(b);
+            } else if (b < gdtEnd) {
+                descriptors.add(b);
+            } else if (!zero(image, b, bs)) {
+                rest.add(b);
             }
         }
         Collections.shuffle(rest, new Random(11));
-        order.addAll(rest);
+        List<Long> order = new ArrayList<>();
+        switch (how) {
+            case SUPERBLOCK_FIRST -> {
+                order.addAll(superblock);
+                order.addAll(descriptors);
+                order.addAll(rest);
+            }
+            case SUPERBLOCK_LAST -> {
+                order.addAll(rest);
+                order.addAll(descriptors);
+                order.addAll(superblock);
+            }
+            case DESCRIPTORS_LAST -> {
+                order.addAll(rest);
+                order.addAll(superblock);
+                order.addAll(descriptors);
+            }
+        }
         GuestImages.Agreement arrival = new GuestImages.Agreement();
         BlockRequest r = new BlockRequest();
         for (long b : order) {
@@ -90,8 +127,8 @@ class GuestReplayTest {
         GuestImages.Agreement replayed = GuestImages.compare(g, vocab, ref);
         GuestClassifier attached = GuestClassifier.attach(image.length, new GuestImages.Volume(image), vocab);
         GuestImages.Agreement onAttach = GuestImages.compare(attached, vocab, ref);
-        System.out.printf("%s: %s%nwritten blocks, as each arrived:%n%sfinal, every block after the replay:%n%sattached to the "
-                + "finished image:%n%s", name, g.describe(), arrival, replayed, onAttach);
+        System.out.printf("%s, %s: %s%nwritten blocks, as each arrived:%n%sfinal, every block after the replay:%n%sattached to the "
+                + "finished image:%n%s", name, how, g.describe(), arrival, replayed, onAttach);
         for (String c : METADATA) {
             if (!Double.isNaN(replayed.of(c))) {
                 assertTrue(replayed.of(c) >= 0.95, name + ": " + c + " agreement " + replayed.of(c) + "\n" + replayed);
