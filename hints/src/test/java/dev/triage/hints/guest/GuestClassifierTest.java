@@ -51,7 +51,7 @@ class GuestClassifierTest {
 
     private static void check(ClassVocabulary v, long size) {
         String expected = ClassVocabulary.fileSizeClass(size);
-        int bucket = GuestClassifier.sizeBucket(size);
+        int bucket = Ext4Follower.sizeBucket(size);
         // bucket i holds the sizes up to 4 KiB * 4^i; the last, everything larger
         String got = ClassVocabulary.fileSizeClass(bucket == 10 ? Long.MAX_VALUE : 4096L << (2 * bucket));
         assertEquals(expected, got, "size " + size);
