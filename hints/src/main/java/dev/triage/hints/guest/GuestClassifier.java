@@ -13,8 +13,9 @@ import java.util.Arrays;
  *
  * <p><b>Where.</b> The file system may fill the volume, or sit in partitions of an MBR (primary
  * partitions) or a GPT partition table, as a guest's disk usually does: each range (up to
- * {@value #MAX_PARTITIONS}) is followed on its own, offsets relative to its start. The table is
- * read on attach and again after a write to the volume's first 64 KiB while no whole-volume
+ * {@value #MAX_PARTITIONS}) is followed on its own, offsets relative to its start. The volume's
+ * first 64 KiB are read on attach and mirrored from then on (writes are laid over the copy, no
+ * read per write); the tables are parsed again after each write there while no whole-volume
  * file system is recognised.
  *
  * <p><b>What it follows.</b> On {@link #attach} and whenever a write touches a range's primary
@@ -64,7 +65,7 @@ import java.util.Arrays;
  */
 public final class GuestClassifier {
     /**
-     * The bounds of one classifier.
+     * The bounds of one classifier, per followed range (the volume or each partition).
      *
      * @param maxGroups the most block groups a file system may have to be followed
      * @param maxIntervals the most owned-block intervals kept
@@ -139,7 +140,7 @@ public final class GuestClassifier {
             g.start[0] = 0;
             g.end[0] = volumeSize;
             try {
-                g.readTable(-1, null);
+                g.readTable();
                 g.relayout();
             } catch (IOException | RuntimeException e) {
                 g.problem("attach", e);
@@ -175,9 +176,11 @@ public final class GuestClassifier {
             return;
         }
         try {
-            if (offset < TABLE_AREA && !(layout.equals("whole volume") && follower[0].isExt4())) {
-                readTable(offset, data);
-                relayout();
+            if (offset < TABLE_AREA) {
+                mirror(offset, data);
+                if (!(parts == 1 && start[0] == 0 && follower[0].isExt4())) {
+                    relayout();
+                }
             }
             long wEnd = offset + data.remaining();
             for (int i = 0; i < parts; i++) {
@@ -192,7 +195,7 @@ public final class GuestClassifier {
                             (int) (wEnd - start[i])));
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             problem("write at " + offset, e);
         }
     }
@@ -217,19 +220,21 @@ public final class GuestClassifier {
 
     // ------------------------------------------------------------------ partition tables
 
-    /** Reads the volume's head into {@code table}, with a write's bytes laid over it (offset -1: none). */
-    private void readTable(long offset, ByteBuffer data) throws IOException {
+    /** Reads the volume's head into {@code table}, the mirror later writes keep up to date. */
+    private void readTable() throws IOException {
         int n = (int) Math.min(TABLE_AREA, volumeSize);
         table.clear().limit(n);
         reader.read(0, table);
         tableReads++;
-        if (data != null) {
-            long to = Math.min(n, offset + data.remaining());
-            if (offset < to) {
-                table.put((int) offset, data, data.position(), (int) (to - offset));
-            }
+        table.clear().limit(n);
+    }
+
+    /** Lays a write's bytes over the mirror of the volume's head. */
+    private void mirror(long offset, ByteBuffer data) {
+        long to = Math.min(table.limit(), offset + data.remaining());
+        if (offset < to) {
+            table.put((int) offset, data, data.position(), (int) (to - offset));
         }
-        table.limit(n);
     }
 
     /** Parses {@code table}; when the ranges changed, follows the new ones. */
