@@ -259,8 +259,56 @@ class GuestClassifierTest {
             tags += r.tag;
         }
         long bytes = bean.getThreadAllocatedBytes(tid) - before;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            r.offset = offsets[i & 4095];
+            g.classify(r);
+        }
+        long ns = System.nanoTime() - t0;
+        // measured, not asserted: the machine is shared
+        System.out.printf("classify: %.1f ns per warm request (%d requests, one thread)%n", (double) ns / n, n);
         System.out.println("classify: " + bytes + " bytes allocated over " + n + " warm requests (tag sum " + tags + ")");
         // the counter itself may allocate a little; one allocation per request would be megabytes
         assertTrue(bytes < 4096, bytes + " bytes over " + n + " requests");
+    }
+
+    /** Measured, not asserted (the machine is shared): the cost of observing writes. */
+    @Test
+    void costOfObservingWrites() {
+        byte[] img = image.clone();
+        ClassVocabulary vocab = new ClassVocabulary();
+        GuestImages.Volume vol = new GuestImages.Volume(img);
+        GuestClassifier g = GuestClassifier.attach(img.length, vol, vocab);
+        int bs = ref.blockSize();
+        long tableStart = -1;
+        for (int i = 0; i < ref.blocks().rangeCount(); i++) {
+            if (ref.blocks().rangeClass(i) == Ext4Class.INODE) {
+                tableStart = ref.blocks().rangeStart(i);
+                break;
+            }
+        }
+        ByteBuffer data = ByteBuffer.allocateDirect(256 << 10);
+        long dataAt = (ref.superblock().blocksCount() / 2) * bs;
+        ByteBuffer inodes = ByteBuffer.wrap(img, (int) (tableStart * bs), bs).slice().asReadOnlyBuffer();
+        for (int warm = 0; warm < 2; warm++) {
+            int n = 2000;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                g.onWrite(dataAt, data.clear());
+            }
+            long dataNs = System.nanoTime() - t0;
+            t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                g.onWrite(tableStart * bs, inodes.clear());
+            }
+            long inodeNs = System.nanoTime() - t0;
+            if (warm == 1) {
+                System.out.printf("onWrite: %.1f us per 256 KiB data write (%.0f MB/s observed), %.1f us per %d-byte "
+                        + "inode-table block write (%d inodes parsed each)%n", dataNs / 1e3 / n,
+                        (256.0 * 1024 * n) / (dataNs / 1e9) / 1e6, inodeNs / 1e3 / n, bs, bs / ref.superblock().inodeSize());
+            }
+        }
+        assertEquals(0, g.problems(), g.describe());
+        assertTrue(g.isExt4());
     }
 }
