@@ -46,6 +46,10 @@ final class Ext4Follower {
     private static final int GROUP_INODE_UNINIT = 0x1;
     private static final long RESIZE_INODE = 7;
     private static final int MAX_SCAN_CHUNK = 1 << 20;
+    /** The features that decide where the static metadata lies; a change of any other keeps the layout. */
+    private static final long LAYOUT_INCOMPAT = Superblock.INCOMPAT_META_BG | Superblock.INCOMPAT_64BIT;
+    private static final long LAYOUT_RO_COMPAT = Superblock.RO_COMPAT_SPARSE_SUPER;
+    private static final long LAYOUT_COMPAT = Superblock.COMPAT_SPARSE_SUPER2 | Superblock.COMPAT_HAS_JOURNAL;
 
     private final long volumeSize;
     private final VolumeReader reader;
@@ -323,6 +327,7 @@ final class Ext4Follower {
             return;
         }
         if (sb != null && sameGeometry(sb, found)) {
+            sb = found; // flags that move nothing (needs_recovery on every mount, checksums ...)
             return;
         }
         build(found);
@@ -352,8 +357,9 @@ final class Ext4Follower {
                 && a.firstIno() == b.firstIno() && a.descSize() == b.descSize()
                 && a.reservedGdtBlocks() == b.reservedGdtBlocks() && a.journalInum() == b.journalInum()
                 && a.firstMetaBg() == b.firstMetaBg() && Arrays.equals(a.backupBgs(), b.backupBgs())
-                && a.featureIncompat() == b.featureIncompat() && a.featureRoCompat() == b.featureRoCompat()
-                && a.featureCompat() == b.featureCompat();
+                && (a.featureIncompat() & LAYOUT_INCOMPAT) == (b.featureIncompat() & LAYOUT_INCOMPAT)
+                && (a.featureRoCompat() & LAYOUT_RO_COMPAT) == (b.featureRoCompat() & LAYOUT_RO_COMPAT)
+                && (a.featureCompat() & LAYOUT_COMPAT) == (b.featureCompat() & LAYOUT_COMPAT);
     }
 
     private void build(Superblock s) throws IOException {

@@ -311,4 +311,29 @@ class GuestClassifierTest {
         assertEquals(0, g.problems(), g.describe());
         assertTrue(g.isExt4());
     }
+
+    @Test
+    void mountingFlagsInTheSuperblockKeepWhatWasLearned() {
+        byte[] img = image.clone();
+        ClassVocabulary vocab = new ClassVocabulary();
+        GuestImages.Volume vol = new GuestImages.Volume(img);
+        GuestClassifier g = GuestClassifier.attach(img.length, vol, vocab);
+        long[] f = someFile(100_000);
+        int bs = ref.blockSize();
+        BlockRequest r = new BlockRequest();
+        String before = GuestImages.classOf(g, vocab, r, f[0], bs);
+        assertEquals(ref.dssClassOf(f[0]), before);
+        // The kernel sets needs_recovery (incompat 0x4) at every mount and clears it at unmount,
+        // and rewrites counts and times: none of it moves the layout.
+        for (int mount = 0; mount < 10; mount++) {
+            byte[] sbBlock = java.util.Arrays.copyOf(img, 4096);
+            ByteBuffer sb = ByteBuffer.wrap(sbBlock).order(ByteOrder.LITTLE_ENDIAN);
+            sb.putInt(1024 + 0x60, sb.getInt(1024 + 0x60) ^ 0x4);
+            sb.putInt(1024 + 0x2C, mount); // s_wtime
+            sb.putInt(1024 + 0x0C, sb.getInt(1024 + 0x0C) - 1); // s_free_blocks_count
+            vol.write(g, sbBlock, 0, 4096);
+            assertEquals(before, GuestImages.classOf(g, vocab, r, f[0], bs), g.describe());
+        }
+        assertTrue(g.describe().contains(" 1 detections"), g.describe());
+    }
 }
