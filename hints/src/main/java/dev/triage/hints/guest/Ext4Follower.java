@@ -46,6 +46,9 @@ final class Ext4Follower {
     private static final int GROUP_INODE_UNINIT = 0x1;
     private static final long RESIZE_INODE = 7;
     private static final int MAX_SCAN_CHUNK = 1 << 20;
+    private static final long JBD2_MAGIC = 0xC03B3998L;
+    private static final int J_MAX_EXTENTS = 64;
+    private static final int J_PENDING = 4096;
     /** The features that decide where the static metadata lies; a change of any other keeps the layout. */
     private static final long LAYOUT_INCOMPAT = Superblock.INCOMPAT_META_BG | Superblock.INCOMPAT_64BIT;
     private static final long LAYOUT_RO_COMPAT = Superblock.RO_COMPAT_SPARSE_SUPER;
@@ -75,6 +78,22 @@ final class Ext4Follower {
     private BlockIntervals statics;
     private BlockIntervals owners;
     private InodeStates inodes;
+
+    // The journal: its extents (logical, physical, length), its format, and the blocks a
+    // descriptor announced (journal logical block -> the file-system block it is a copy of).
+    private final long[] jExtL = new long[J_MAX_EXTENTS];
+    private final long[] jExtP = new long[J_MAX_EXTENTS];
+    private final long[] jExtN = new long[J_MAX_EXTENTS];
+    private int jExtents;
+    private int jTagBytes;
+    private boolean jTail;
+    private boolean j64;
+    private long jFirst;
+    private long jMaxLen;
+    private final long[] pendLogical = new long[J_PENDING];
+    private final long[] pendTarget = new long[J_PENDING];
+    private long journalCopiesParsed;
+    private ByteBuffer jBuf;
 
     // Scratch, reused.
     private final ByteBuffer sbBuf = ByteBuffer.allocate(Superblock.SIZE).order(ByteOrder.LITTLE_ENDIAN);
@@ -249,6 +268,11 @@ final class Ext4Follower {
                 }
                 long op = owners.lookup(b);
                 int ok = BlockIntervals.kindOf(op);
+                if (ok == K_JOURNAL) {
+                    ByteBuffer blk = blockView(b, offset, data);
+                    journalBlock(b, blk, base(b, offset, data, blk));
+                    continue;
+                }
                 if ((ok >= K_NODE && ok <= K_NODE + MAX_DEPTH) || (ok > K_IND && ok <= K_IND + 3)) {
                     int ino = BlockIntervals.ownerOf(op);
                     int s = inodes.find(ino);
@@ -391,6 +415,9 @@ final class Ext4Follower {
         }
         sb = s;
         notExt4 = null;
+        jExtents = 0;
+        jTagBytes = 0;
+        Arrays.fill(pendLogical, -1);
         // Superblocks and descriptor tables.
         boolean metaBg = s.hasIncompat(Superblock.INCOMPAT_META_BG);
         long allGdt = s.gdtBlocks();
@@ -630,6 +657,10 @@ final class Ext4Follower {
         }
         inodes.type[s] = type;
         inodes.mapHash[s] = hash;
+        if (ino == sb.journalInum()) {
+            jExtents = 0;
+            jTagBytes = 0;
+        }
         int gen = inodes.gen[s];
         if (resize) {
             long dind = Le.u32(t, iblock + 4 * 13);
@@ -732,6 +763,12 @@ final class Ext4Follower {
                 long start = (long) Le.u16(b, p + 6) << 32 | Le.u32(b, p + 8);
                 if (n > 0 && validBlock(start) && start + n <= blocks) {
                     owners.put(start, start + n, dataKind, (int) ino, gen);
+                    if (dataKind == K_JOURNAL && jExtents < J_MAX_EXTENTS) {
+                        jExtL[jExtents] = Le.u32(b, p);
+                        jExtP[jExtents] = start;
+                        jExtN[jExtents] = n;
+                        jExtents++;
+                    }
                 }
             } else {
                 long childBlock = (long) Le.u16(b, p + 8) << 32 | Le.u32(b, p + 4);
@@ -766,6 +803,133 @@ final class Ext4Follower {
         }
         if (runStart >= 0) {
             owners.put(runStart, runEnd, dataKind, (int) ino, gen);
+        }
+    }
+
+    // ------------------------------------------------------------------ the journal
+
+    /** The journal's logical block at physical block {@code phys}, or -1. */
+    private long journalLogical(long phys) {
+        for (int i = 0; i < jExtents; i++) {
+            if (phys >= jExtP[i] && phys < jExtP[i] + jExtN[i]) {
+                return jExtL[i] + (phys - jExtP[i]);
+            }
+        }
+        return -1;
+    }
+
+    private long journalPhysical(long logical) {
+        for (int i = 0; i < jExtents; i++) {
+            if (logical >= jExtL[i] && logical < jExtL[i] + jExtN[i]) {
+                return jExtP[i] + (logical - jExtL[i]);
+            }
+        }
+        return -1;
+    }
+
+    /** Reads the journal's format from its superblock (journal block 0) at {@code b[at, at + bs)}. */
+    private void journalSuperblock(ByteBuffer b, int at) {
+        jTagBytes = 0;
+        long type = Le.be32(b, at + 4);
+        if (Le.be32(b, at) != JBD2_MAGIC || (type != 3 && type != 4) || Le.be32(b, at + 0xC) != bs) {
+            return;
+        }
+        long incompat = type == 4 ? Le.be32(b, at + 0x28) : 0;
+        boolean csum2 = (incompat & 0x8) != 0;
+        boolean csum3 = (incompat & 0x10) != 0;
+        j64 = (incompat & 0x2) != 0;
+        jTail = csum2 || csum3;
+        jTagBytes = csum3 ? 16 : (csum2 ? 14 : 12) - (j64 ? 0 : 4);
+        jFirst = Le.be32(b, at + 0x14);
+        jMaxLen = Le.be32(b, at + 0x10);
+        if (jFirst < 1 || jMaxLen <= jFirst) {
+            jTagBytes = 0;
+        }
+    }
+
+    /**
+     * A write to a journal block: a descriptor announces which file-system blocks the next
+     * journal blocks are copies of; a copy of an inode-table or extent-tree block is parsed as
+     * if written in place (the checkpoint may come much later), so new files are known at commit.
+     */
+    private void journalBlock(long phys, ByteBuffer b, int at) throws IOException {
+        long logical = journalLogical(phys);
+        if (logical < 0) {
+            return;
+        }
+        if (logical == 0) {
+            journalSuperblock(b, at);
+            return;
+        }
+        if (Le.be32(b, at) == JBD2_MAGIC) {
+            if (Le.be32(b, at + 4) != 1) {
+                return; // commit, revoke, or a superblock copy
+            }
+            if (jTagBytes == 0) {
+                long p0 = journalPhysical(0);
+                if (p0 < 0 || readBudget <= 0) {
+                    return;
+                }
+                readBudget--;
+                if (jBuf == null || jBuf.capacity() != bs) {
+                    jBuf = ByteBuffer.allocate(bs).order(ByteOrder.LITTLE_ENDIAN);
+                }
+                jBuf.clear();
+                reader.read(p0 * bs, jBuf); // not blockBuf: b may be it
+                blocksRead++;
+                journalSuperblock(jBuf, 0);
+                if (jTagBytes == 0) {
+                    return;
+                }
+            }
+            int p = at + 12;
+            int end = at + bs - (jTail ? 4 : 0);
+            for (long i = 0; p + jTagBytes <= end; i++) {
+                long target = Le.be32(b, p);
+                int flags = jTagBytes == 16 ? (int) Le.be32(b, p + 4) : Le.be16(b, p + 6);
+                if (j64) {
+                    target |= Le.be32(b, p + 8) << 32;
+                }
+                long dataLogical = logical + 1 + i;
+                if (dataLogical >= jMaxLen) {
+                    dataLogical = jFirst + (dataLogical - jMaxLen) % (jMaxLen - jFirst);
+                }
+                if ((flags & 0x1) == 0) { // an escaped copy had its first word changed: skip it
+                    int slot = (int) (dataLogical & (J_PENDING - 1));
+                    pendLogical[slot] = dataLogical;
+                    pendTarget[slot] = target;
+                }
+                p += jTagBytes + ((flags & 0x2) == 0 ? 16 : 0);
+                if ((flags & 0x8) != 0) {
+                    break;
+                }
+            }
+            return;
+        }
+        int slot = (int) (logical & (J_PENDING - 1));
+        if (pendLogical[slot] != logical) {
+            return;
+        }
+        pendLogical[slot] = -1;
+        long target = pendTarget[slot];
+        if (!validBlock(target)) {
+            return;
+        }
+        long sp = statics.lookup(target);
+        if (BlockIntervals.kindOf(sp) == S_ITAB) {
+            journalCopiesParsed++;
+            inodeBlock(BlockIntervals.ownerOf(sp) - 1, target, b, at);
+            return;
+        }
+        long op = owners.lookup(target);
+        int ok = BlockIntervals.kindOf(op);
+        if (ok >= K_NODE && ok <= K_NODE + MAX_DEPTH) {
+            int ino = BlockIntervals.ownerOf(op);
+            int s = inodes.find(ino);
+            if (s >= 0 && inodes.gen[s] == BlockIntervals.genOf(op) && inodes.type[s] != InodeStates.FREE) {
+                journalCopiesParsed++;
+                node(Integer.toUnsignedLong(ino), s, b, at, bs, ok - K_NODE, dataKind(ino, s));
+            }
         }
     }
 
@@ -871,9 +1035,9 @@ final class Ext4Follower {
         return String.format(Locale.ROOT,
                 "ext4: %d blocks of %d bytes, %d groups, %d inodes of %d bytes; %s; following %d inodes, "
                         + "%d owned blocks in %d intervals (%d dropped at the cap); %d writes, %d inodes and %d tree "
-                        + "blocks parsed, %d blocks read; %d detections, %d problems%s",
+                        + "blocks parsed, %d journal copies parsed, %d blocks read; %d detections, %d problems%s",
                 sb.blocksCount(), bs, groups, sb.inodesCount(), sb.inodeSize(), j, inodes.count(), owned[0],
-                owners.entries(), owners.dropped(), writes, inodesParsed, nodesParsed, blocksRead, detections,
+                owners.entries(), owners.dropped(), writes, inodesParsed, nodesParsed, journalCopiesParsed, blocksRead, detections,
                 problems, problems > 0 ? " (last: " + lastProblem + ")" : "");
     }
 }

@@ -336,4 +336,98 @@ class GuestClassifierTest {
         }
         assertTrue(g.describe().contains(" 1 detections"), g.describe());
     }
+
+    /** The physical block of the journal's logical block (debugfs bmap). */
+    private static long journalBlock(java.nio.file.Path img, long logical) throws Exception {
+        String out = GuestImages.run(java.util.List.of(GuestImages.tool("debugfs").toString(), "-R",
+                "bmap <8> " + logical, img.toString()));
+        return Long.parseLong(out.lines().filter(l -> l.matches("\\d+")).findFirst().orElseThrow());
+    }
+
+    @Test
+    void anInodeCommittedToTheJournalIsKnownBeforeItsCheckpoint() throws Exception {
+        assumeTrue(GuestImages.tool("debugfs") != null, "debugfs is absent");
+        java.nio.file.Path path = GuestImages.workDir().resolve("unit4k.img");
+        byte[] img = Files.readAllBytes(path);
+        int bs = ref.blockSize();
+        int isz = ref.superblock().inodeSize();
+        long ipg = ref.superblock().inodesPerGroup();
+        // A free inode near the end of group 0, and 13 free blocks for it.
+        long ino = ipg - 3;
+        assertEquals(-1, ref.inodes().typeOf(ino));
+        long x = -1;
+        for (long b = ref.superblock().blocksCount() - 20; b > 0 && x < 0; b--) {
+            boolean free = true;
+            for (long k = 0; k < 13; k++) {
+                free &= ref.dssClassOf(b + k).equals(ClassVocabulary.UNCLASSIFIED);
+            }
+            x = free ? b : -1;
+        }
+        long tableStart = -1;
+        for (int i = 0; i < ref.blocks().rangeCount() && tableStart < 0; i++) {
+            if (ref.blocks().rangeClass(i) == Ext4Class.INODE) {
+                tableStart = ref.blocks().rangeStart(i);
+            }
+        }
+        long target = tableStart + (ino - 1) * isz / bs;
+        byte[] copy = java.util.Arrays.copyOfRange(img, (int) (target * bs), (int) (target * bs) + bs);
+        ByteBuffer c = ByteBuffer.wrap(copy).order(ByteOrder.LITTLE_ENDIAN);
+        int at = (int) ((ino - 1) * isz % bs);
+        c.putShort(at, (short) 0x81a4).putShort(at + 0x1A, (short) 1).putInt(at + 4, 50_000).putInt(at + 0x20, 0x80000);
+        c.putShort(at + 0x28, (short) 0xF30A).putShort(at + 0x2A, (short) 1).putShort(at + 0x2C, (short) 4)
+                .putShort(at + 0x2E, (short) 0);
+        c.putInt(at + 0x28 + 12, 0).putShort(at + 0x28 + 16, (short) 13).putShort(at + 0x28 + 18, (short) 0)
+                .putInt(at + 0x28 + 20, (int) x);
+
+        for (int format = 0; format < 2; format++) {
+            byte[] vimg = img.clone();
+            long jsb = journalBlock(path, 0);
+            ByteBuffer j = ByteBuffer.wrap(vimg, (int) (jsb * bs), bs).slice(); // big-endian, as jbd2 is
+            assertEquals(0xC03B3998, j.getInt(0));
+            if (format == 1) { // as the kernel leaves it after a mount with metadata_csum: csum v3, 64bit
+                j.putInt(0x28, j.getInt(0x28) | 0x10 | 0x2);
+            }
+            journalCommit(path, vimg, j.getInt(0x28), target, copy, x, bs);
+        }
+    }
+
+    private static void journalCommit(java.nio.file.Path path, byte[] img, int incompat, long target, byte[] copy,
+            long x, int bs) throws Exception {
+        boolean csum3 = (incompat & 0x10) != 0;
+        boolean is64 = (incompat & 0x2) != 0;
+        // A descriptor in the journal's format, announcing the copy as the next block.
+        byte[] desc = new byte[bs];
+        ByteBuffer d = ByteBuffer.wrap(desc);
+        d.putInt(0, 0xC03B3998).putInt(4, 1).putInt(8, 7);
+        d.putInt(12, (int) target);
+        if (csum3) {
+            d.putInt(16, 0x8 | 0x2);
+        } else {
+            d.putShort(12 + 6, (short) (0x8 | 0x2));
+        }
+        if (is64) {
+            d.putInt(12 + 8, 0);
+        }
+        long l = 100;
+        long descAt = journalBlock(path, l);
+        long copyAt = journalBlock(path, l + 1);
+        ClassVocabulary vocab = new ClassVocabulary();
+        GuestImages.Volume vol = new GuestImages.Volume(img);
+        GuestClassifier g = GuestClassifier.attach(img.length, vol, vocab);
+        BlockRequest r = new BlockRequest();
+        assertEquals(ClassVocabulary.UNCLASSIFIED, GuestImages.classOf(g, vocab, r, x, bs));
+        // the descriptor and its copy in one write when they are adjacent, as jbd2 submits them
+        if (copyAt == descAt + 1) {
+            byte[] both = java.util.Arrays.copyOf(desc, 2 * bs);
+            System.arraycopy(copy, 0, both, bs, bs);
+            g.onWrite(descAt * bs, ByteBuffer.wrap(both).asReadOnlyBuffer());
+        } else {
+            g.onWrite(descAt * bs, ByteBuffer.wrap(desc).asReadOnlyBuffer());
+            g.onWrite(copyAt * bs, ByteBuffer.wrap(copy).asReadOnlyBuffer());
+        }
+        assertEquals("journal", GuestImages.classOf(g, vocab, r, copyAt, bs));
+        assertEquals("file_64k", GuestImages.classOf(g, vocab, r, x + 12, bs), g.describe());
+        assertEquals(50_000, r.fileSize);
+        assertTrue(g.describe().contains(" 1 journal copies parsed"), g.describe());
+    }
 }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A file system in use: a populated image is attached, changed by a workload (the kernel's ext4
  * through a loop mount when the test runs as root; e2fsprogs' debugfs otherwise), and the
- * blocks the workload changed are written into the classifier's volume as multi-block writes in
- * a random order. The classes after the replay must agree with the offline reader's on the
+ * blocks the workload changed are written into the classifier's volume as multi-block writes:
+ * the journal's first (commits come before checkpoints), the rest in a random order. The classes after the replay must agree with the offline reader's on the
  * changed image.
  */
 class GuestWorkloadTest {
@@ -125,7 +125,18 @@ class GuestWorkloadTest {
                 }
             }
         }
+        // Journal blocks first, in order (a transaction commits before its blocks are written
+        // in place), then everything else in a random order.
+        List<long[]> journal = new ArrayList<>();
+        for (var it = writes.iterator(); it.hasNext();) {
+            long[] w = it.next();
+            if (ref.dssClassOf(w[0]).equals("journal")) {
+                journal.add(w);
+                it.remove();
+            }
+        }
         Collections.shuffle(writes, new Random(5));
+        writes.addAll(0, journal);
         GuestImages.Agreement arrival = new GuestImages.Agreement();
         var req = new dev.triage.hints.BlockRequest();
         for (long[] w : writes) {
