@@ -45,7 +45,7 @@ class GuestClassifierFuzzTest {
         ref1k = GuestImages.reference(image1k);
     }
 
-    enum Region { SUPERBLOCK, GROUP_DESCRIPTORS, INODES, EXTENT_BLOCKS, ANYWHERE }
+    enum Region { SUPERBLOCK, GROUP_DESCRIPTORS, INODES, EXTENT_BLOCKS, JOURNAL, ANYWHERE }
 
     /** A byte offset inside the region of the (clean) image. */
     private static long pick(Region region, Ext4Image ref, Random random, int length) {
@@ -56,6 +56,7 @@ class GuestClassifierFuzzTest {
             case GROUP_DESCRIPTORS -> gdt + random.nextInt((int) ref.superblock().gdtBlocks() * bs);
             case INODES -> inRangeOf(ref, Ext4Class.INODE, random, length);
             case EXTENT_BLOCKS -> inRangeOf(ref, Ext4Class.EXTENT, random, length);
+            case JOURNAL -> inRangeOf(ref, Ext4Class.JOURNAL, random, length);
             case ANYWHERE -> random.nextInt(length);
         };
     }
@@ -193,7 +194,18 @@ class GuestClassifierFuzzTest {
         byte[] d = new byte[len];
         random.nextBytes(d);
         ByteBuffer b = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
-        int kind = random.nextInt(4);
+        int kind = random.nextInt(5);
+        if (kind == 4) { // jbd2 descriptors (and journal superblocks) with random tags, then inode-like copies
+            for (int at = 0; at + 64 <= len; at += bs) {
+                b.order(ByteOrder.BIG_ENDIAN).putInt(at, 0xC03B3998).putInt(at + 4, 1 + random.nextInt(4));
+                if (random.nextInt(4) == 0) {
+                    b.putInt(at + 0xC, bs).putInt(at + 0x10, random.nextInt(1 << 16)).putInt(at + 0x14, random.nextInt(64))
+                            .putInt(at + 0x28, random.nextInt(64));
+                }
+                b.order(ByteOrder.LITTLE_ENDIAN);
+            }
+            return d;
+        }
         for (int at = 0; at + 128 <= len; at += 128) {
             switch (kind) {
                 case 0 -> { // inode: regular or directory, linked, extents, a root with a header
