@@ -1,0 +1,389 @@
+package dev.triage.placement;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A thin volume of a {@link Pool}: a virtual disk of {@link #size()} bytes whose blocks are
+ * mapped to physical blocks of the pool on first write, in the zone of the written class.
+ *
+ * <p>Guarantees: a request is bounds-checked against the volume; a block never written (or
+ * discarded, or zeroed) reads as zeros without touching the device; a physical block is fully
+ * written with this volume's data before it is mapped, so no volume ever reads another's
+ * old data; once {@link #flush()} (or a FUA write) returns, every write before it reads back
+ * exactly after any crash. Overwrites of a mapped block go in place (as on a plain disk: an
+ * unflushed overwrite may be lost or torn) unless the block's class now belongs in another
+ * zone, in which case the block moves there (copy-on-write).
+ *
+ * <p>Thread-safe: requests to one volume are serialized by the volume's lock; requests to
+ * different volumes run in parallel; commits (flush, FUA) briefly stop all volumes.
+ */
+public final class Volume {
+    private static final int B = PoolFormat.BLOCK;
+
+    private final Pool pool;
+    final int id;
+    final String name;
+    long sizeBytes;
+    final VolumeMap map;
+    /** Mapped blocks per (class code, zone): index {@code code * zones + zone}. */
+    final long[] classZone;
+    private final int zones;
+    /** Data blocks unmapped since the last commit (reusable once that commit is durable). */
+    final LongList freedBlocks = new LongList();
+    /** Metadata pages of removed map nodes since the last commit. */
+    final LongList freedPages = new LongList();
+    final ReentrantLock lock = new ReentrantLock();
+    private final ByteBuffer scratch = PoolFormat.newBuffer(B);
+    private final LongList scratchList = new LongList();
+    volatile boolean deleted;
+
+    Volume(Pool pool, int id, String name, long sizeBytes, VolumeMap map, int zones) {
+        this.pool = pool;
+        this.id = id;
+        this.name = name;
+        this.sizeBytes = sizeBytes;
+        this.map = map;
+        this.zones = zones;
+        this.classZone = new long[256 * zones];
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The volume's id in the pool (unique for the pool's life; never reused). */
+    public int id() {
+        return id;
+    }
+
+    /** Virtual size in bytes. */
+    public long size() {
+        lock.lock();
+        try {
+            return sizeBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public Pool pool() {
+        return pool;
+    }
+
+    private void checkRange(long offset, long length) throws PoolException {
+        if (deleted) {
+            throw new PoolException(PoolException.Kind.GONE, "volume " + name + " was deleted");
+        }
+        if (offset < 0 || length < 0 || offset > sizeBytes - length) {
+            throw new PoolException(PoolException.Kind.INVALID, "volume " + name + ": request [" + offset + ", "
+                    + (offset + length) + ") is beyond its size " + sizeBytes);
+        }
+    }
+
+    /** Reads {@code dst.remaining()} bytes at {@code offset}; unmapped blocks read as zeros. */
+    public void read(long offset, ByteBuffer dst) throws IOException {
+        pool.enter();
+        lock.lock();
+        try {
+            checkRange(offset, dst.remaining());
+            long pos = offset;
+            while (dst.hasRemaining()) {
+                long vb = pos >>> PoolFormat.BLOCK_SHIFT;
+                int in = (int) (pos & (B - 1));
+                int n = Math.min(B - in, dst.remaining());
+                long e = map.get(vb);
+                if (e == 0) {
+                    int p = dst.position();
+                    for (int i = 0; i < n; i++) {
+                        dst.put(p + i, (byte) 0);
+                    }
+                } else {
+                    scratch.clear();
+                    pool.dev.read(PoolFormat.phys(e) * B, scratch);
+                    dst.put(dst.position(), scratch, in, n);
+                }
+                dst.position(dst.position() + n);
+                pos += n;
+            }
+        } finally {
+            lock.unlock();
+            pool.exit();
+        }
+    }
+
+    /** Writes unclassified data; see {@link #write(long, ByteBuffer, int, boolean)}. */
+    public void write(long offset, ByteBuffer src, boolean fua) throws IOException {
+        write(offset, src, -1, fua);
+    }
+
+    /**
+     * Writes {@code src.remaining()} bytes at {@code offset} as data of class {@code classId}
+     * (an id of the pool's {@link dev.triage.hints.ClassVocabulary}; negative for
+     * unclassified). With {@code fua} the write (and everything before it) is durable on
+     * return. On a device error the exception propagates and the volume maps what it mapped
+     * before for every block not yet written (a block overwritten in place reads as the device
+     * left it).
+     */
+    public void write(long offset, ByteBuffer src, int classId, boolean fua) throws IOException {
+        pool.enter();
+        lock.lock();
+        try {
+            checkRange(offset, src.remaining());
+            int code = pool.classCode(classId);
+            int zone = pool.zoneFor(classId);
+            long pos = offset;
+            long hint = -1;
+            while (src.hasRemaining()) {
+                long vb = pos >>> PoolFormat.BLOCK_SHIFT;
+                int in = (int) (pos & (B - 1));
+                int n = Math.min(B - in, src.remaining());
+                hint = writeBlock(vb, in, n, src, code, zone, hint);
+                pos += n;
+            }
+        } finally {
+            lock.unlock();
+            pool.exit();
+        }
+        if (fua) {
+            pool.commit();
+        }
+    }
+
+    /** Writes one block's part; returns the physical block written + 1 (allocation hint). */
+    private long writeBlock(long vb, int in, int n, ByteBuffer src, int code, int zone, long hint) throws IOException {
+        long e = map.get(vb);
+        scratch.clear();
+        if (e != 0) {
+            long p = PoolFormat.phys(e);
+            if (n < B) {
+                pool.dev.read(p * B, scratch);
+                scratch.clear();
+            }
+            scratch.put(in, src, src.position(), n);
+            src.position(src.position() + n);
+            int oldZone = pool.alloc.zoneOf(p);
+            if (oldZone != zone) {
+                long q = pool.alloc.allocate(zone, hint);
+                if (q >= 0) {
+                    writeNew(q, 0);
+                    map.set(vb, q, code);
+                    freedBlocks.add(p);
+                    classZone[PoolFormat.classCode(e) * zones + oldZone]--;
+                    classZone[code * zones + zone]++;
+                    return q + 1;
+                }
+            }
+            pool.dev.write(p * B, scratch, false);
+            int oldCode = PoolFormat.classCode(e);
+            if (oldCode != code) {
+                map.setClass(vb, code);
+                classZone[oldCode * zones + oldZone]--;
+                classZone[code * zones + oldZone]++;
+            }
+            return p + 1;
+        }
+        if (n < B) {
+            for (int i = 0; i < B; i += 8) {
+                scratch.putLong(i, 0);
+            }
+        }
+        scratch.put(in, src, src.position(), n);
+        int need = map.nodesNeeded(vb);
+        pool.reserveNodes(need);
+        long q;
+        try {
+            q = pool.allocate(zone, hint);
+        } catch (PoolException ex) {
+            pool.releaseNodes(need);
+            throw ex;
+        }
+        writeNew(q, need);
+        src.position(src.position() + n);
+        map.set(vb, q, code);
+        classZone[code * zones + pool.alloc.zoneOf(q)]++;
+        return q + 1;
+    }
+
+    /** Writes the scratch block to a fresh physical block; on error frees it (it was never mapped). */
+    private void writeNew(long q, int reservedNodes) throws IOException {
+        try {
+            scratch.clear();
+            pool.dev.write(q * B, scratch, false);
+        } catch (IOException | RuntimeException ex) {
+            pool.alloc.free(q);
+            pool.releaseNodes(reservedNodes);
+            throw ex;
+        }
+    }
+
+    /**
+     * Discards whole blocks in the range (they read as zeros and their space is freed once the
+     * next commit is durable); parts of blocks at either end are left as they are.
+     */
+    public void discard(long offset, long length) throws IOException {
+        pool.enter();
+        lock.lock();
+        try {
+            checkRange(offset, length);
+            long first = (offset + B - 1) >>> PoolFormat.BLOCK_SHIFT;
+            long end = (offset + length) >>> PoolFormat.BLOCK_SHIFT;
+            unmap(first, end);
+        } finally {
+            lock.unlock();
+            pool.exit();
+        }
+    }
+
+    /** Makes the range read as zeros: whole blocks are unmapped, partial ones zeroed in place. */
+    public void writeZeroes(long offset, long length, boolean fua) throws IOException {
+        pool.enter();
+        lock.lock();
+        try {
+            checkRange(offset, length);
+            long end = offset + length;
+            long firstFull = (offset + B - 1) >>> PoolFormat.BLOCK_SHIFT;
+            long endFull = end >>> PoolFormat.BLOCK_SHIFT;
+            if (firstFull > endFull) {
+                zeroPart(offset, end);
+            } else {
+                zeroPart(offset, Math.min(end, firstFull << PoolFormat.BLOCK_SHIFT));
+                unmap(firstFull, endFull);
+                zeroPart(Math.max(offset, endFull << PoolFormat.BLOCK_SHIFT), end);
+            }
+        } finally {
+            lock.unlock();
+            pool.exit();
+        }
+        if (fua) {
+            pool.commit();
+        }
+    }
+
+    private void zeroPart(long from, long to) throws IOException {
+        if (from >= to) {
+            return;
+        }
+        long vb = from >>> PoolFormat.BLOCK_SHIFT;
+        long e = map.get(vb);
+        if (e == 0) {
+            return;
+        }
+        long p = PoolFormat.phys(e);
+        scratch.clear();
+        pool.dev.read(p * B, scratch);
+        int in = (int) (from & (B - 1));
+        for (int i = 0; i < to - from; i++) {
+            scratch.put(in + i, (byte) 0);
+        }
+        scratch.clear();
+        pool.dev.write(p * B, scratch, false);
+    }
+
+    /** Unmaps every mapped block in [first, end). Caller holds the lock. */
+    void unmap(long first, long end) {
+        if (first >= end) {
+            return;
+        }
+        LongList vbs = scratchList;
+        vbs.clear();
+        map.forEachMapped(first, end, (vb, phys, code) -> vbs.add(vb));
+        long nodesBefore = map.nodeCount();
+        for (int i = 0; i < vbs.size(); i++) {
+            long e = map.remove(vbs.get(i), freedPages);
+            long p = PoolFormat.phys(e);
+            freedBlocks.add(p);
+            classZone[PoolFormat.classCode(e) * zones + pool.alloc.zoneOf(p)]--;
+        }
+        pool.releaseNodes(nodesBefore - map.nodeCount());
+        vbs.clear();
+    }
+
+    /** Makes every write before it durable (commits the pool). */
+    public void flush() throws IOException {
+        pool.commit();
+    }
+
+    /**
+     * The map entry of virtual block {@code vb}: 0 when unmapped, else physical block and
+     * class code as {@link #physOf} and {@link #classOf} decode them.
+     */
+    public long mapping(long vb) {
+        lock.lock();
+        try {
+            return vb < 0 || vb >= (sizeBytes >>> PoolFormat.BLOCK_SHIFT) ? 0 : map.get(vb);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public static long physOf(long mapping) {
+        return PoolFormat.phys(mapping);
+    }
+
+    public static int classOf(long mapping) {
+        return PoolFormat.classCode(mapping);
+    }
+
+    /**
+     * Reports the range as extents of equal status (allocated or not, class, zone), for NBD
+     * block status. Class codes and zone indexes name through {@link Pool#className} and
+     * {@link Pool#zones}; an unallocated extent has class -1 and zone -1 and reads as zeros.
+     */
+    public void extents(long offset, long length, ExtentSink sink) throws IOException {
+        pool.enter();
+        lock.lock();
+        try {
+            checkRange(offset, length);
+            long end = offset + length;
+            long runStart = offset;
+            int runCls = -2;
+            int runZone = -2;
+            long pos = offset;
+            while (pos < end) {
+                long vb = pos >>> PoolFormat.BLOCK_SHIFT;
+                long next = Math.min(end, (vb + 1) << PoolFormat.BLOCK_SHIFT);
+                long e = map.get(vb);
+                int c = e == 0 ? -1 : PoolFormat.classCode(e);
+                int z = e == 0 ? -1 : pool.alloc.zoneOf(PoolFormat.phys(e));
+                if (c != runCls || z != runZone) {
+                    if (runCls != -2) {
+                        sink.extent(runStart, pos - runStart, runCls >= 0, runCls, runZone);
+                    }
+                    runStart = pos;
+                    runCls = c;
+                    runZone = z;
+                }
+                pos = next;
+            }
+            if (runCls != -2) {
+                sink.extent(runStart, end - runStart, runCls >= 0, runCls, runZone);
+            }
+        } finally {
+            lock.unlock();
+            pool.exit();
+        }
+    }
+
+    /** Receives extents from {@link #extents}. */
+    @FunctionalInterface
+    public interface ExtentSink {
+        void extent(long offset, long length, boolean allocated, int classCode, int zone);
+    }
+
+    /** Mapped blocks. */
+    public long mappedBlocks() {
+        lock.lock();
+        try {
+            return map.mappedBlocks();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "volume " + name + " (" + sizeBytes + " bytes)";
+    }
+}
