@@ -55,11 +55,12 @@ final class PoolFormat {
     static final int MAX_CLASSES = 255;
 
     static ByteBuffer newPage() {
-        return ByteBuffer.allocateDirect(BLOCK + BLOCK).alignedSlice(BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+        return newBuffer(BLOCK);
     }
 
     static ByteBuffer newBuffer(int bytes) {
-        return ByteBuffer.allocateDirect(bytes + BLOCK).alignedSlice(BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer a = ByteBuffer.allocateDirect(bytes + BLOCK).alignedSlice(BLOCK);
+        return a.slice(0, bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** CRC32C of a page with its CRC field taken as zero. */

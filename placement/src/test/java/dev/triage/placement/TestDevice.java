@@ -158,7 +158,10 @@ final class TestDevice implements BlockDevice {
             injected++;
             throw new IOException("test device: EIO on flush");
         }
-        System.arraycopy(live, 0, durable, 0, live.length);
+        for (int i = 0; i < pendingAt.size(); i++) {
+            byte[] d = pendingData.get(i);
+            System.arraycopy(d, 0, durable, (int) pendingAt.get(i)[0], d.length);
+        }
         pendingAt.clear();
         pendingData.clear();
     }
