@@ -66,7 +66,7 @@ final class TestDevice implements BlockDevice {
     }
 
     /** The device as it comes back after a power loss now. */
-    TestDevice crashImage(Random r) {
+    synchronized TestDevice crashImage(Random r) {
         byte[] img = durable.clone();
         for (int i = 0; i < pendingAt.size(); i++) {
             long off = pendingAt.get(i)[0];
@@ -118,7 +118,7 @@ final class TestDevice implements BlockDevice {
     }
 
     @Override
-    public void read(long offset, ByteBuffer dst) throws IOException {
+    public synchronized void read(long offset, ByteBuffer dst) throws IOException {
         checkAligned(offset, dst.remaining());
         op();
         if (readErrorRate > 0 && faults.nextDouble() < readErrorRate) {
@@ -129,7 +129,7 @@ final class TestDevice implements BlockDevice {
     }
 
     @Override
-    public void write(long offset, ByteBuffer src, boolean fua) throws IOException {
+    public synchronized void write(long offset, ByteBuffer src, boolean fua) throws IOException {
         checkAligned(offset, src.remaining());
         op();
         if (writeErrorRate > 0 && offset >= writeErrorFrom && offset < writeErrorTo
@@ -152,7 +152,7 @@ final class TestDevice implements BlockDevice {
     }
 
     @Override
-    public void flush() throws IOException {
+    public synchronized void flush() throws IOException {
         op();
         if (flushErrorRate > 0 && faults.nextDouble() < flushErrorRate) {
             injected++;
@@ -172,7 +172,7 @@ final class TestDevice implements BlockDevice {
     }
 
     @Override
-    public void writeZeroes(long offset, long length) throws IOException {
+    public synchronized void writeZeroes(long offset, long length) throws IOException {
         checkAligned(offset, length);
         op();
         apply(offset, new byte[(int) length], false);
