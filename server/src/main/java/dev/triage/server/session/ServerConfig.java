@@ -1,0 +1,26 @@
+package dev.triage.server.session;
+
+import javax.net.ssl.SSLContext;
+
+/**
+ * Settings of a server.
+ *
+ * @param tls              the TLS context for STARTTLS (X.509 via JSSE), or null for NOTLS mode
+ * @param tlsRequired      FORCEDTLS mode: every option but STARTTLS and ABORT needs TLS first
+ * @param slotsPerConnection requests a connection may have in flight (read ahead of their replies)
+ */
+public record ServerConfig(SSLContext tls, boolean tlsRequired, int slotsPerConnection) {
+    public ServerConfig {
+        if (tlsRequired && tls == null) {
+            throw new IllegalArgumentException("--tls-required needs a certificate (--tls-cert/--tls-key or a keystore)");
+        }
+        if (slotsPerConnection < 1 || slotsPerConnection > 1024) {
+            throw new IllegalArgumentException("slots per connection must be 1..1024: " + slotsPerConnection);
+        }
+    }
+
+    /** NOTLS mode, 16 requests in flight per connection. */
+    public static ServerConfig plain() {
+        return new ServerConfig(null, false, 16);
+    }
+}
