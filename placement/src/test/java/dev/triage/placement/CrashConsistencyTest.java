@@ -3,6 +3,7 @@ package dev.triage.placement;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.triage.device.fault.FaultyDevice;
 import dev.triage.hints.ClassVocabulary;
 import dev.triage.hints.policy.ClassPolicy;
 import dev.triage.hints.policy.PolicyTable;
@@ -23,8 +24,9 @@ import org.junit.jupiter.api.Test;
  * Crash consistency over seeded crash points: random mixes of writes (partial, multi-block,
  * FUA, several classes and zones), reads, discards, write-zeroes, flushes, volume create,
  * resize and delete, with EIO injected on metadata writes and flushes in a third of the runs;
- * power is lost after a random number of device operations (or inside a commit), the device
- * keeps a random subset of its unflushed writes, some torn at 512-byte sectors; the pool is
+ * power is lost after a random number of device operations (or inside a commit), and the
+ * device module's {@link FaultyDevice} keeps a random subset of its unflushed writes, some
+ * torn at 512-byte sectors; the pool is
  * reopened and verified against a reference model:
  * <ul>
  *   <li>the set of volumes (and sizes) is that of the last completed commit or of a commit
@@ -128,7 +130,8 @@ class CrashConsistencyTest {
 
     private void runSeed(int seed) throws IOException {
         Random r = new Random(seed);
-        TestDevice dev = new TestDevice(512 << 10);
+        FaultyDevice disk = new FaultyDevice(512 << 10);
+        PowerCutDevice dev = new PowerCutDevice(disk);
         PoolOptions opts = new PoolOptions(64, List.of(ZoneSpec.parse("bulk:0%-45%"), ZoneSpec.parse("meta:45%-50%"),
                 ZoneSpec.parse("rest:50%-100%")), "bulk");
         Pool pool = Pool.create(dev, opts, policies);
@@ -147,7 +150,7 @@ class CrashConsistencyTest {
             boolean commitCrash = r.nextInt(3) == 0;
             int commitCrashOp = r.nextInt(OPS);
             if (!commitCrash) {
-                dev.crashAfter(r.nextInt(OPS * 4));
+                dev.cutAfter(r.nextInt(OPS * 4));
             }
             boolean inCommit = false;
             try {
@@ -155,7 +158,7 @@ class CrashConsistencyTest {
                     int kind = r.nextInt(100);
                     if (commitCrash && op == commitCrashOp) {
                         kind = 60; // a flush, with the power lost somewhere inside it
-                        dev.crashAfter(r.nextInt(9));
+                        dev.cutAfter(r.nextInt(9));
                     }
                     inCommit = false;
                     if (m.cur.isEmpty() && kind < 85) {
@@ -207,7 +210,7 @@ class CrashConsistencyTest {
                                 vs.add(now);
                             }
                         } catch (IOException e) {
-                            if (dev.crashed() || !fua) {
+                            if (dev.cut() || !fua) {
                                 throw e;
                             }
                         }
@@ -245,7 +248,7 @@ class CrashConsistencyTest {
                                 m.markDurable();
                             }
                         } catch (IOException e) {
-                            if (dev.crashed() || !fua) {
+                            if (dev.cut() || !fua) {
                                 throw e;
                             }
                         }
@@ -255,7 +258,7 @@ class CrashConsistencyTest {
                             pool.commit();
                             m.markDurable();
                         } catch (IOException e) {
-                            if (dev.crashed()) {
+                            if (dev.cut()) {
                                 throw e;
                             }
                         }
@@ -292,7 +295,7 @@ class CrashConsistencyTest {
                             }
                             m.markDurable();
                         } catch (IOException e) {
-                            if (dev.crashed()) {
+                            if (dev.cut()) {
                                 throw e;
                             }
                         }
@@ -300,16 +303,17 @@ class CrashConsistencyTest {
                 }
                 inCommit = false;
             } catch (IOException e) {
-                if (!dev.crashed()) {
+                if (!dev.cut()) {
                     throw e;
                 }
             }
             injectedErrors += dev.injected;
             crashPoints++;
-            if (inCommit && dev.crashed()) {
+            if (inCommit && dev.cut()) {
                 midCommit++;
             }
-            dev = dev.crashImage(r);
+            disk.crash(r);
+            dev = new PowerCutDevice(disk);
             CheckReport before = PoolChecker.check(dev);
             if (!before.repairable()) {
                 violation(seed, "check after crash, before open:\n" + before.format());
@@ -360,10 +364,10 @@ class CrashConsistencyTest {
                     }
                     continue;
                 }
-                for (int s = 0; s < B; s += TestDevice.SECTOR) {
+                for (int s = 0; s < B; s += FaultyDevice.DEFAULT_ATOMIC_UNIT) {
                     boolean ok = false;
                     for (byte[] o : options) {
-                        if (Arrays.equals(actual, s, s + TestDevice.SECTOR, o, s, s + TestDevice.SECTOR)) {
+                        if (Arrays.equals(actual, s, s + FaultyDevice.DEFAULT_ATOMIC_UNIT, o, s, s + FaultyDevice.DEFAULT_ATOMIC_UNIT)) {
                             ok = true;
                             break;
                         }
