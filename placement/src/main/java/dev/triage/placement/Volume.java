@@ -89,28 +89,51 @@ public final class Volume {
         try {
             checkRange(offset, dst.remaining());
             long pos = offset;
+            long runPhys = -1;
+            int runBlocks = 0;
+            int runIn = 0;
+            int runDst = 0;
+            int runBytes = 0;
             while (dst.hasRemaining()) {
                 long vb = pos >>> PoolFormat.BLOCK_SHIFT;
                 int in = (int) (pos & (B - 1));
                 int n = Math.min(B - in, dst.remaining());
                 long e = map.get(vb);
+                if (runBlocks > 0 && (e == 0 || PoolFormat.phys(e) != runPhys + runBlocks || runBlocks == RUN_BLOCKS)) {
+                    readRun(runPhys, runBlocks, runIn, dst, runDst, runBytes);
+                    runBlocks = 0;
+                }
                 if (e == 0) {
                     int p = dst.position();
                     for (int i = 0; i < n; i++) {
                         dst.put(p + i, (byte) 0);
                     }
                 } else {
-                    scratch.clear();
-                    pool.dev.read(PoolFormat.phys(e) * B, scratch);
-                    dst.put(dst.position(), scratch, in, n);
+                    if (runBlocks == 0) {
+                        runPhys = PoolFormat.phys(e);
+                        runIn = in;
+                        runDst = dst.position();
+                        runBytes = 0;
+                    }
+                    runBlocks++;
+                    runBytes += n;
                 }
                 dst.position(dst.position() + n);
                 pos += n;
+            }
+            if (runBlocks > 0) {
+                readRun(runPhys, runBlocks, runIn, dst, runDst, runBytes);
             }
         } finally {
             lock.unlock();
             pool.exit();
         }
+    }
+
+    private void readRun(long phys, int blocks, int in, ByteBuffer dst, int dstPos, int bytes) throws IOException {
+        ByteBuffer st = staging.clear().limit(blocks * B);
+        pool.dev.read(phys * B, st);
+        dst.put(dstPos, staging, in, bytes);
     }
 
     /** Writes unclassified data; see {@link #write(long, ByteBuffer, int, boolean)}. */
@@ -122,9 +145,9 @@ public final class Volume {
      * Writes {@code src.remaining()} bytes at {@code offset} as data of class {@code classId}
      * (an id of the pool's {@link dev.triage.hints.ClassVocabulary}; negative for
      * unclassified). With {@code fua} the write (and everything before it) is durable on
-     * return. On a device error the exception propagates and the volume maps what it mapped
-     * before for every block not yet written (a block overwritten in place reads as the device
-     * left it).
+     * return. On a device error the exception propagates; blocks of the request written
+     * before the failing device write are mapped, the others keep their old mapping (a block
+     * overwritten in place reads as the device left it).
      */
     public void write(long offset, ByteBuffer src, int classId, boolean fua) throws IOException {
         pool.enter();
@@ -135,12 +158,19 @@ public final class Volume {
             int zone = pool.zoneFor(classId);
             long pos = offset;
             long hint = -1;
-            while (src.hasRemaining()) {
-                long vb = pos >>> PoolFormat.BLOCK_SHIFT;
-                int in = (int) (pos & (B - 1));
-                int n = Math.min(B - in, src.remaining());
-                hint = writeBlock(vb, in, n, src, code, zone, hint);
-                pos += n;
+            runBlocks = 0;
+            try {
+                while (src.hasRemaining()) {
+                    long vb = pos >>> PoolFormat.BLOCK_SHIFT;
+                    int in = (int) (pos & (B - 1));
+                    int n = Math.min(B - in, src.remaining());
+                    hint = stageBlock(vb, in, n, src, code, zone, hint);
+                    pos += n;
+                }
+                writeRun();
+            } catch (IOException | RuntimeException ex) {
+                abandonRun();
+                throw ex;
             }
         } finally {
             lock.unlock();
@@ -151,71 +181,134 @@ public final class Volume {
         }
     }
 
-    /** Writes one block's part; returns the physical block written + 1 (allocation hint). */
-    private long writeBlock(long vb, int in, int n, ByteBuffer src, int code, int zone, long hint) throws IOException {
+    // The run being staged: consecutive physical blocks, written with one device write, then mapped.
+    private static final int RUN_BLOCKS = 32;
+    private static final byte IN_PLACE = 0;
+    private static final byte NEW = 1;
+    private static final byte MOVE = 2;
+    private final ByteBuffer staging = PoolFormat.newBuffer(RUN_BLOCKS * B);
+    private final long[] runVb = new long[RUN_BLOCKS];
+    private final long[] runOld = new long[RUN_BLOCKS];
+    private final byte[] runKind = new byte[RUN_BLOCKS];
+    private final int[] runCode = new int[RUN_BLOCKS];
+    private long runStart;
+    private int runBlocks;
+    private int runReserved;
+
+    /** Stages one block's part of a write; returns the physical block + 1 (allocation hint). */
+    private long stageBlock(long vb, int in, int n, ByteBuffer src, int code, int zone, long hint) throws IOException {
         long e = map.get(vb);
-        scratch.clear();
+        long target;
+        byte kind;
+        int need = 0;
         if (e != 0) {
             long p = PoolFormat.phys(e);
-            if (n < B) {
-                pool.dev.read(p * B, scratch);
-                scratch.clear();
-            }
-            scratch.put(in, src, src.position(), n);
-            src.position(src.position() + n);
-            int oldZone = pool.alloc.zoneOf(p);
-            if (oldZone != zone) {
+            target = p;
+            kind = IN_PLACE;
+            if (pool.alloc.zoneOf(p) != zone) {
                 long q = pool.alloc.allocate(zone, hint);
                 if (q >= 0) {
-                    writeNew(q, 0);
-                    map.set(vb, q, code);
-                    freedBlocks.add(p);
-                    classZone[PoolFormat.classCode(e) * zones + oldZone]--;
-                    classZone[code * zones + zone]++;
-                    return q + 1;
+                    target = q;
+                    kind = MOVE;
                 }
             }
-            pool.dev.write(p * B, scratch, false);
-            int oldCode = PoolFormat.classCode(e);
-            if (oldCode != code) {
-                map.setClass(vb, code);
-                classZone[oldCode * zones + oldZone]--;
-                classZone[code * zones + oldZone]++;
+        } else {
+            // a block staged just before in the same leaf has reserved (and will create) its path
+            boolean pathStaged = runBlocks > 0 && runVb[runBlocks - 1] / PoolFormat.FANOUT == vb / PoolFormat.FANOUT;
+            need = pathStaged ? 0 : map.nodesNeeded(vb);
+            pool.reserveNodes(need);
+            try {
+                target = pool.allocate(zone, hint);
+            } catch (PoolException ex) {
+                pool.releaseNodes(need);
+                writeRun(); // what was staged before the pool filled up is written and mapped
+                throw ex;
             }
-            return p + 1;
+            kind = NEW;
         }
+        if (runBlocks > 0 && (target != runStart + runBlocks || runBlocks == RUN_BLOCKS)) {
+            try {
+                writeRun();
+            } catch (IOException | RuntimeException ex) {
+                if (kind != IN_PLACE) {
+                    pool.alloc.free(target);
+                }
+                pool.releaseNodes(need);
+                throw ex;
+            }
+        }
+        if (runBlocks == 0) {
+            runStart = target;
+        }
+        int k = runBlocks++;
+        runVb[k] = vb;
+        runOld[k] = e;
+        runKind[k] = kind;
+        runCode[k] = code;
+        runReserved += need;
+        int slot = k * B;
         if (n < B) {
-            for (int i = 0; i < B; i += 8) {
-                scratch.putLong(i, 0);
+            if (e != 0) {
+                pool.dev.read(PoolFormat.phys(e) * B, staging.clear().position(slot).limit(slot + B));
+            } else {
+                for (int i = 0; i < B; i += 8) {
+                    staging.putLong(slot + i, 0);
+                }
             }
         }
-        scratch.put(in, src, src.position(), n);
-        int need = map.nodesNeeded(vb);
-        pool.reserveNodes(need);
-        long q;
-        try {
-            q = pool.allocate(zone, hint);
-        } catch (PoolException ex) {
-            pool.releaseNodes(need);
-            throw ex;
-        }
-        writeNew(q, need);
+        staging.clear().put(slot + in, src, src.position(), n);
         src.position(src.position() + n);
-        map.set(vb, q, code);
-        classZone[code * zones + pool.alloc.zoneOf(q)]++;
-        return q + 1;
+        return target + 1;
     }
 
-    /** Writes the scratch block to a fresh physical block; on error frees it (it was never mapped). */
-    private void writeNew(long q, int reservedNodes) throws IOException {
-        try {
-            scratch.clear();
-            pool.dev.write(q * B, scratch, false);
-        } catch (IOException | RuntimeException ex) {
-            pool.alloc.free(q);
-            pool.releaseNodes(reservedNodes);
-            throw ex;
+    /** Writes the staged run to the device, then maps its blocks. */
+    private void writeRun() throws IOException {
+        if (runBlocks == 0) {
+            return;
         }
+        pool.dev.write(runStart * B, staging.clear().limit(runBlocks * B), false);
+        long nodesBefore = map.nodeCount();
+        for (int k = 0; k < runBlocks; k++) {
+            long q = runStart + k;
+            long e = runOld[k];
+            int code = runCode[k];
+            switch (runKind[k]) {
+                case NEW -> {
+                    map.set(runVb[k], q, code);
+                    classZone[code * zones + pool.alloc.zoneOf(q)]++;
+                }
+                case MOVE -> {
+                    map.set(runVb[k], q, code);
+                    freedBlocks.add(PoolFormat.phys(e));
+                    classZone[PoolFormat.classCode(e) * zones + pool.alloc.zoneOf(PoolFormat.phys(e))]--;
+                    classZone[code * zones + pool.alloc.zoneOf(q)]++;
+                }
+                default -> {
+                    int oldCode = PoolFormat.classCode(e);
+                    if (oldCode != code) {
+                        int z = pool.alloc.zoneOf(q);
+                        map.setClass(runVb[k], code);
+                        classZone[oldCode * zones + z]--;
+                        classZone[code * zones + z]++;
+                    }
+                }
+            }
+        }
+        pool.releaseNodes(runReserved - (map.nodeCount() - nodesBefore));
+        runReserved = 0;
+        runBlocks = 0;
+    }
+
+    /** After a failed device write: frees the run's fresh blocks (never mapped) and reservations. */
+    private void abandonRun() {
+        for (int k = 0; k < runBlocks; k++) {
+            if (runKind[k] != IN_PLACE) {
+                pool.alloc.free(runStart + k);
+            }
+        }
+        pool.releaseNodes(runReserved);
+        runReserved = 0;
+        runBlocks = 0;
     }
 
     /**
