@@ -137,6 +137,13 @@ public final class Pool implements AutoCloseable {
         pool.nextGeneration = 1;
         pool.nextVolumeId = 1;
         pool.classNames.add(ClassVocabulary.UNCLASSIFIED);
+        // Invalidate every superblock copy of whatever was there first, so that a crash during
+        // creation cannot bring back an older pool whose pages the new one starts overwriting.
+        ByteBuffer zero = PoolFormat.newPage();
+        for (long b : sb.copies()) {
+            dev.write(b * B, zero.clear(), false);
+        }
+        dev.flush();
         pool.rw.writeLock().lock();
         try {
             pool.catalogueDirty = true;

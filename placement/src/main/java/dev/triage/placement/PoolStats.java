@@ -19,6 +19,43 @@ import java.util.Map;
 public record PoolStats(long generation, int blockSize, List<ZoneStats> zones, List<VolumeStats> volumes,
         List<ClassStats> classes, long metadataPagesUsed, long metadataPages, long metadataHeapBytes) {
 
+    /** A plain-text report (what {@code triage stat} prints): zones, volumes, classes. */
+    public String format() {
+        StringBuilder sb = new StringBuilder();
+        java.util.function.LongFunction<String> size = blocks -> human(blocks * blockSize);
+        sb.append(String.format("generation %d, metadata %d of %d pages, %s heap%n", generation, metadataPagesUsed,
+                metadataPages, human(metadataHeapBytes)));
+        sb.append(String.format("%-16s %14s %12s %12s %12s %12s%n", "zone", "blocks", "size", "used", "pending",
+                "free"));
+        for (ZoneStats z : zones) {
+            sb.append(String.format("%-16s %6d..%-7d %12s %12s %12s %12s%n", z.name(), z.start(), z.end(),
+                    size.apply(z.total()), size.apply(z.mapped()), size.apply(z.pendingFree()), size.apply(z.free())));
+        }
+        sb.append(String.format("%-16s %14s %12s  %s%n", "volume", "size", "allocated", "by class / by zone"));
+        for (VolumeStats v : volumes) {
+            sb.append(String.format("%-16s %14s %12s  %s / %s%n", v.name(), human(v.sizeBytes()), size.apply(v.mapped()),
+                    v.byClass(), v.byZone()));
+        }
+        sb.append(String.format("%-16s %-12s %12s %14s  %s%n", "class", "zone", "allocated", "outside zone",
+                "by zone"));
+        for (ClassStats c : classes) {
+            sb.append(String.format("%-16s %-12s %12s %14s  %s%n", c.name(), c.zone(), size.apply(c.mapped()),
+                    size.apply(c.outsideZone()), c.byZone()));
+        }
+        return sb.toString();
+    }
+
+    static String human(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = 0;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return u == 0 ? bytes + " B" : String.format("%.1f %s", v, units[u]);
+    }
+
     /**
      * One zone.
      *

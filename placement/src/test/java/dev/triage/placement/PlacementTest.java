@@ -69,6 +69,8 @@ class PlacementTest {
         PoolStats.ClassStats cs = s.classes().stream().filter(c -> c.name().equals("inode")).findFirst().orElseThrow();
         assertEquals("meta", cs.zone());
         assertEquals(0, cs.outsideZone());
+        String text = s.format();
+        assertTrue(text.contains("inode") && text.contains("meta") && text.contains("16.0 KiB"), text);
     }
 
     @Test
