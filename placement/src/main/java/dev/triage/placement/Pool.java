@@ -63,6 +63,8 @@ public final class Pool implements AutoCloseable {
     private long batchStart;
     private int batchPages;
     private volatile boolean closed;
+    private volatile boolean discardFreed = true;
+    private boolean discardWarned;
     private final java.util.Set<String> warnedZones = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Pool(BlockDevice dev, Superblock sb, PolicyTable policies, BlockAllocator alloc, MetaAllocator meta) {
@@ -607,11 +609,53 @@ public final class Pool implements AutoCloseable {
         }
         catalogueDirty = false;
         alloc.freeAll(pendingData);
+        if (discardFreed) {
+            discardFreed(pendingData);
+        }
         pendingData.clear();
         for (int i = 0; i < pendingMeta.size(); i++) {
             meta.free(pendingMeta.get(i));
         }
         pendingMeta.clear();
+    }
+
+    /**
+     * Tells the device that blocks freed by a now durable commit are unused (thin files and
+     * SSDs get the space back). Best effort: an error is logged, never fails the commit.
+     */
+    private void discardFreed(LongList blocks) {
+        if (blocks.size() == 0) {
+            return;
+        }
+        long[] a = new long[blocks.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = blocks.get(i);
+        }
+        Arrays.sort(a);
+        try {
+            int i = 0;
+            while (i < a.length) {
+                int j = i + 1;
+                while (j < a.length && a[j] == a[j - 1] + 1) {
+                    j++;
+                }
+                dev.discard(a[i] * B, (long) (j - i) * B);
+                i = j;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            if (!discardWarned) {
+                discardWarned = true;
+                LOG.warn("{}: discarding freed blocks failed ({}); the space stays allocated on the device",
+                        dev.describe(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Whether blocks freed by a durable commit are discarded on the device (default true).
+     */
+    public void discardFreedBlocks(boolean on) {
+        discardFreed = on;
     }
 
     private long allocPage() throws PoolException {

@@ -76,6 +76,7 @@ class PoolTest {
     void isolationDeletedVolumesDataNeverShowsInANewVolume() throws IOException {
         TestDevice dev = new TestDevice(2 * MIB);
         Pool pool = Pool.create(dev, PoolOptions.defaults().withMetaBlocks(64), null);
+        pool.discardFreedBlocks(false); // keep a's old data physically on the device
         long cap = pool.stats().zones().get(0).total() * 4096;
         Volume a = pool.createVolume("a", cap);
         byte[] full = new byte[(int) cap];
@@ -94,6 +95,11 @@ class PoolTest {
         for (int i = 0; i < got.length; i++) {
             assertTrue(got[i] != 0x5a, "byte " + i + " of b shows a's data");
         }
+        long stale = 0;
+        for (byte x : dev.liveBytes()) {
+            stale += x == 0x5a ? 1 : 0;
+        }
+        assertTrue(stale > cap / 2, "a's data is still on the device, so the test means something");
         pool.close();
     }
 
@@ -116,6 +122,7 @@ class PoolTest {
         Volume v = pool.createVolume("a", MIB);
         v.write(0, ByteBuffer.wrap(random(5, 64 * 1024)), false);
         assertEquals(16, v.mappedBlocks());
+        long freedPhys = Volume.physOf(v.mapping(2));
         v.discard(4096 + 100, 3 * 4096);
         assertEquals(14, v.mappedBlocks());
         assertArrayEquals(new byte[4096], read(v, 8192, 4096));
@@ -130,9 +137,13 @@ class PoolTest {
         assertEquals(14, z.mapped());
         assertEquals(2, z.pendingFree());
         assertEquals(z.total(), z.mapped() + z.pendingFree() + z.free());
+        assertTrue(dev.liveBytes()[(int) (freedPhys * 4096) + 5] != 0 || random(5, 64 * 1024)[2 * 4096 + 5] == 0,
+                "not discarded before the commit");
         v.flush();
         z = pool.stats().zones().get(0);
         assertEquals(0, z.pendingFree());
+        assertArrayEquals(new byte[4096], java.util.Arrays.copyOfRange(dev.liveBytes(), (int) (freedPhys * 4096),
+                (int) (freedPhys * 4096) + 4096), "discarded on the device once the commit is durable");
         assertEquals(z.total(), z.mapped() + z.free());
     }
 
