@@ -288,17 +288,91 @@ final class MetadataLoader {
         }
     }
 
+    /** A map page to load: its address and its place in the tree. */
+    private record Ref(long addr, int level, long first, MapNode parent, int index) {
+    }
+
+    /** A loaded internal node whose entry count is verified once its children are loaded. */
+    private record Counted(MapNode node, int recorded, String where) {
+    }
+
+    private static final int READ_BATCH = 64;
+    private final ByteBuffer batch = PoolFormat.newBuffer(READ_BATCH * PoolFormat.BLOCK);
+
+    /**
+     * Loads a volume's tree level by level, reading each level's pages in address order and
+     * consecutive pages with one read (a commit writes its pages next-fit, so most are).
+     */
     private void loadVolume(Catalogue.Entry v, Superblock sb, long[] zoneMapped) throws IOException {
         int height = Math.max(1, Math.min(7, v.height()));
         VolumeMap map = new VolumeMap(height);
         long[] classCounts = new long[256];
         long[] zoneCounts = new long[sb.zones().size()];
         long[] counters = new long[2];
-        MapNode root = null;
+        MapNode[] root = new MapNode[1];
+        List<Ref> level = new ArrayList<>();
+        List<Counted> internal = new ArrayList<>();
         if (v.root() != 0) {
-            root = loadNode(v, v.root(), height - 1, 0, sb, classCounts, zoneCounts, counters);
+            level.add(new Ref(v.root(), height - 1, 0, null, 0));
         }
-        map.load(root, counters[0], counters[1]);
+        while (!level.isEmpty()) {
+            level.sort((a, b) -> Long.compare(a.addr(), b.addr()));
+            List<Ref> next = new ArrayList<>();
+            int i = 0;
+            while (i < level.size()) {
+                // claim a run of consecutive, valid, not yet seen pages
+                List<Ref> run = new ArrayList<>();
+                while (i < level.size()) {
+                    Ref r = level.get(i);
+                    if (!run.isEmpty() && (r.addr() != run.get(run.size() - 1).addr() + 1 || run.size() == READ_BATCH)) {
+                        break;
+                    }
+                    i++;
+                    if (claimPage(r.addr(), where(v, r))) {
+                        run.add(r);
+                    } else if (run.isEmpty()) {
+                        continue;
+                    } else {
+                        break;
+                    }
+                }
+                if (run.isEmpty()) {
+                    continue;
+                }
+                boolean ok = readRun(run);
+                for (int k = 0; k < run.size(); k++) {
+                    Ref r = run.get(k);
+                    if (!ok && !readPage(r.addr(), where(v, r))) {
+                        continue;
+                    }
+                    if (ok) {
+                        page.clear().put(0, batch, k * PoolFormat.BLOCK, PoolFormat.BLOCK);
+                        out.pagesRead++;
+                    }
+                    MapNode n = parseNode(v, r, sb, classCounts, zoneCounts, counters, next, internal);
+                    if (n == null) {
+                        continue;
+                    }
+                    if (r.parent() == null) {
+                        root[0] = n;
+                    } else {
+                        r.parent().children[r.index()] = n;
+                        r.parent().count++;
+                    }
+                }
+            }
+            level = next;
+        }
+        for (Counted c : internal) {
+            if (c.recorded() != c.node().count) {
+                problem(Severity.ERROR, c.where(), "header counts " + c.recorded() + " entries, " + c.node().count
+                        + " of them load");
+            }
+            if (c.node().count == 0) {
+                problem(Severity.NOTE, c.where(), "empty map page");
+            }
+        }
+        map.load(root[0], counters[0], counters[1]);
         out.maps.add(map);
         out.volumeClassCounts.add(classCounts);
         out.volumeZoneCounts.add(zoneCounts);
@@ -313,11 +387,29 @@ final class MetadataLoader {
         }
     }
 
-    private MapNode loadNode(Catalogue.Entry v, long addr, int level, long first, Superblock sb, long[] classCounts,
-            long[] zoneCounts, long[] counters) throws IOException {
-        String where = "volume " + v.name() + " map page level " + level + " from block " + first + " (page " + addr + ")";
-        if (!claimPage(addr, where) || !readPage(addr, where)
-                || !header(where, level == 0 ? PoolFormat.PAGE_LEAF : PoolFormat.PAGE_INTERNAL, level, v.id(), first)) {
+    private static String where(Catalogue.Entry v, Ref r) {
+        return "volume " + v.name() + " map page level " + r.level() + " from block " + r.first() + " (page "
+                + r.addr() + ")";
+    }
+
+    /** Reads a run of consecutive pages with one read; false when that read fails (then page by page). */
+    private boolean readRun(List<Ref> run) {
+        try {
+            dev.read(run.get(0).addr() * PoolFormat.BLOCK, batch.clear().limit(run.size() * PoolFormat.BLOCK));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Verifies and decodes the map page in {@code page}; queues an internal node's children. */
+    private MapNode parseNode(Catalogue.Entry v, Ref r, Superblock sb, long[] classCounts, long[] zoneCounts,
+            long[] counters, List<Ref> next, List<Counted> internal) throws IOException {
+        long addr = r.addr();
+        int level = r.level();
+        long first = r.first();
+        String where = where(v, r);
+        if (!header(where, level == 0 ? PoolFormat.PAGE_LEAF : PoolFormat.PAGE_INTERNAL, level, v.id(), first)) {
             return null;
         }
         MapNode n = new MapNode(level, first);
@@ -325,6 +417,7 @@ final class MetadataLoader {
         int recordedCount = page.getInt(PoolFormat.H_COUNT);
         long volBlocks = v.sizeBytes() / PoolFormat.BLOCK;
         int nClasses = out.catalogue.classes().size();
+        counters[0]++;
         if (level == 0) {
             for (int i = 0; i < PoolFormat.FANOUT; i++) {
                 long e = page.getLong(PoolFormat.HEADER + 8 * i);
@@ -365,33 +458,26 @@ final class MetadataLoader {
                 classCounts[code]++;
                 zoneCounts[z]++;
             }
+            if (recordedCount != n.count) {
+                problem(Severity.ERROR, where, "header counts " + recordedCount + " entries, the page holds " + n.count);
+            }
+            if (n.count == 0) {
+                problem(Severity.NOTE, where, "empty map page");
+            }
         } else {
             long span = VolumeMap.span(level - 1);
-            long[] childAddr = new long[PoolFormat.FANOUT];
             for (int i = 0; i < PoolFormat.FANOUT; i++) {
-                childAddr[i] = page.getLong(PoolFormat.HEADER + 8 * i);
-            }
-            for (int i = 0; i < PoolFormat.FANOUT; i++) {
-                if (childAddr[i] == 0) {
+                long c = page.getLong(PoolFormat.HEADER + 8 * i);
+                if (c == 0) {
                     continue;
                 }
                 if (first + i * span >= volBlocks) {
                     problem(Severity.ERROR, where, "child " + i + " lies beyond the volume's end");
                     continue;
                 }
-                MapNode c = loadNode(v, childAddr[i], level - 1, first + i * span, sb, classCounts, zoneCounts, counters);
-                if (c != null) {
-                    n.children[i] = c;
-                    n.count++;
-                }
+                next.add(new Ref(c, level - 1, first + i * span, n, i));
             }
-        }
-        counters[0]++;
-        if (recordedCount != n.count) {
-            problem(Severity.ERROR, where, "header counts " + recordedCount + " entries, the page holds " + n.count);
-        }
-        if (n.count == 0) {
-            problem(Severity.NOTE, where, "empty map page");
+            internal.add(new Counted(n, recordedCount, where));
         }
         return n;
     }

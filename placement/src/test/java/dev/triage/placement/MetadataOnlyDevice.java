@@ -16,6 +16,7 @@ final class MetadataOnlyDevice implements BlockDevice {
     private final Map<Long, byte[]> kept = new HashMap<>();
     long writes;
     long reads;
+    long bytesRead;
 
     MetadataOnlyDevice(long size, long keepBlocks) {
         this.size = size;
@@ -44,6 +45,7 @@ final class MetadataOnlyDevice implements BlockDevice {
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         reads++;
+        bytesRead += dst.remaining();
         while (dst.hasRemaining()) {
             byte[] b = keeps(offset) ? kept.get(offset) : null;
             if (b == null) {
