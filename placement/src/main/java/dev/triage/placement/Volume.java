@@ -21,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Volume {
     private static final int B = PoolFormat.BLOCK;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(B).asReadOnlyBuffer();
 
     private final Pool pool;
     final int id;
@@ -104,10 +105,7 @@ public final class Volume {
                     runBlocks = 0;
                 }
                 if (e == 0) {
-                    int p = dst.position();
-                    for (int i = 0; i < n; i++) {
-                        dst.put(p + i, (byte) 0);
-                    }
+                    dst.put(dst.position(), ZEROS, 0, n);
                 } else {
                     if (runBlocks == 0) {
                         runPhys = PoolFormat.phys(e);
@@ -436,8 +434,9 @@ public final class Volume {
             long pos = offset;
             while (pos < end) {
                 long vb = pos >>> PoolFormat.BLOCK_SHIFT;
-                long next = Math.min(end, (vb + 1) << PoolFormat.BLOCK_SHIFT);
                 long e = map.get(vb);
+                long nextVb = e == 0 ? Math.max(vb + 1, map.holeEnd(vb)) : vb + 1;
+                long next = nextVb > (end >>> PoolFormat.BLOCK_SHIFT) ? end : Math.min(end, nextVb << PoolFormat.BLOCK_SHIFT);
                 int c = e == 0 ? -1 : PoolFormat.classCode(e);
                 int z = e == 0 ? -1 : pool.alloc.zoneOf(PoolFormat.phys(e));
                 if (c != runCls || z != runZone) {

@@ -95,6 +95,28 @@ final class VolumeMap {
         return n;
     }
 
+    /**
+     * The end of the unmapped run that starts at {@code vb} as far as the tree shows without
+     * looking at entries: the end of the missing subtree that would hold {@code vb}, or
+     * {@code vb + 1} when its leaf exists. Lets block status skip holes in O(height).
+     */
+    long holeEnd(long vb) {
+        MapNode n = root;
+        if (n == null) {
+            return Long.MAX_VALUE;
+        }
+        while (n.level > 0) {
+            long s = span(n.level - 1);
+            int i = (int) ((vb - n.firstBlock) / s);
+            MapNode c = n.children[i];
+            if (c == null) {
+                return n.firstBlock + (i + 1) * s;
+            }
+            n = c;
+        }
+        return vb + 1;
+    }
+
     /** How many nodes {@link #set} would create for {@code vb}. */
     int nodesNeeded(long vb) {
         if (root == null) {

@@ -119,6 +119,21 @@ class PlacementTest {
     }
 
     @Test
+    void extentsSkipHolesOfAHugeVolume() throws IOException {
+        long size = 1L << 40;
+        Volume v = pool.createVolume("huge", size);
+        v.write(size - 3 * B, ByteBuffer.allocate(B), bulk, false);
+        v.write(7L << 30, ByteBuffer.allocate(B), bulk, false);
+        List<String> got = new ArrayList<>();
+        v.extents(0, size, (off, len, alloc, cls, zone) -> got.add(off + "+" + len + (alloc ? "A" : "")));
+        assertEquals(List.of("0+" + (7L << 30), (7L << 30) + "+4096A", ((7L << 30) + B) + "+" + (size - 3 * B - (7L << 30) - B),
+                (size - 3 * B) + "+4096A", (size - 2 * B) + "+8192"), got);
+        ByteBuffer tail = ByteBuffer.allocate(5 * B);
+        v.read(size - 5 * B, tail);
+        assertTrue(java.util.Arrays.equals(new byte[5 * B], tail.array()));
+    }
+
+    @Test
     void aFullPoolRefusesWritesWithNoSpace() throws IOException {
         long total = pool.stats().zones().stream().mapToLong(PoolStats.ZoneStats::total).sum();
         Volume v = pool.createVolume("a", (total + 10) * B);
