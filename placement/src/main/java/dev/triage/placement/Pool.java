@@ -584,6 +584,7 @@ public final class Pool implements AutoCloseable {
             dev.flush();
             sb = next;
             ok = true;
+            LOG.debug("{}: committed generation {} (catalogue at page {})", dev.describe(), gen, newCatalogue.get(0));
         } finally {
             if (!ok) {
                 // Nothing is released: the durable tree's pages, the pages just written (the
@@ -597,6 +598,9 @@ public final class Pool implements AutoCloseable {
                 }
                 catalogueDirty = true;
                 batchPages = 0;
+                // The next attempt must write the same slot again (the other one holds the last
+                // durable commit) and never reuse this attempt's generation: skip one.
+                nextGeneration = gen + 2;
             }
         }
         for (int i = 0; i < cataloguePages.size(); i++) {
