@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * by history.
  */
 public final class Pool implements AutoCloseable {
+    /** The pool's block size in bytes: the unit of allocation and mapping (NBD's preferred block size). */
+    public static final int BLOCK_SIZE = PoolFormat.BLOCK;
+
     private static final Logger LOG = LoggerFactory.getLogger(Pool.class);
     private static final int B = PoolFormat.BLOCK;
     private static final int BATCH_PAGES = 64;

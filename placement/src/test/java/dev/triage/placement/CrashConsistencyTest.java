@@ -69,13 +69,15 @@ class CrashConsistencyTest {
     void everyFlushedWriteSurvivesEveryCrashPoint() throws IOException {
         int only = Integer.getInteger("crash.seed", -1);
         int seeds = Integer.getInteger("crash.seeds", SEEDS);
-        for (int seed = 0; seed < seeds; seed++) {
+        int firstSeed = Integer.getInteger("crash.firstSeed", 0);
+        for (int seed = firstSeed; seed < firstSeed + seeds; seed++) {
             if (only >= 0 && seed != only) {
                 continue;
             }
-            runSeed(seed);
+            runSeed(seed, 512 << 10, 4, 13, 5);
         }
-        String summary = "crash points " + crashPoints + " (inside a commit: " + midCommit + "), violations "
+        String summary = "crash points " + crashPoints + " (inside a commit: " + midCommit + ", inside recovery: "
+                + inRecovery + "), violations "
                 + violations + ", blocks verified " + checkedBlocks + ", injected EIO " + injectedErrors + ", writes refused for lack of space " + noSpace;
         System.out.println("[crash-consistency] " + summary);
         assertEquals(0, violations, summary + "\n" + String.join("\n", firstViolations));
@@ -134,9 +136,27 @@ class CrashConsistencyTest {
         }
     }
 
-    private void runSeed(int seed) throws IOException {
+    /**
+     * Deep trees: volumes of 300..1100 blocks (map height 1 or 2, resizes cross the boundary,
+     * so internal map pages are committed, torn and recovered too), fewer seeds.
+     */
+    @Test
+    void deepMapsSurviveEveryCrashPoint() throws IOException {
+        int seeds = Integer.getInteger("crash.deepSeeds", 40);
+        for (int seed = 0; seed < seeds; seed++) {
+            runSeed(1_000_000 + seed, 8 << 20, 300, 800, 2);
+        }
+        String summary = "deep maps: crash points " + crashPoints + " (inside a commit: " + midCommit
+                + ", inside recovery: " + inRecovery + "), violations " + violations + ", blocks verified " + checkedBlocks
+                + ", writes refused for lack of space " + noSpace;
+        System.out.println("[crash-consistency] " + summary);
+        assertEquals(0, violations, summary + "\n" + String.join("\n", firstViolations));
+        assertTrue(crashPoints >= 3 * seeds, summary);
+    }
+
+    private void runSeed(int seed, int deviceBytes, int minBlocks, int spanBlocks, int maxVolumes) throws IOException {
         Random r = new Random(seed);
-        FaultyDevice disk = new FaultyDevice(512 << 10);
+        FaultyDevice disk = new FaultyDevice(deviceBytes);
         PowerCutDevice dev = new PowerCutDevice(disk);
         PoolOptions opts = new PoolOptions(64, List.of(ZoneSpec.parse("bulk:0%-45%"), ZoneSpec.parse("meta:45%-50%"),
                 ZoneSpec.parse("rest:50%-100%")), "bulk");
@@ -273,7 +293,7 @@ class CrashConsistencyTest {
                     } else {
                         inCommit = true;
                         int what = kind < 88 ? 0 : kind < 94 ? 1 : 2;
-                        if (m.cur.size() >= 5) {
+                        if (m.cur.size() >= maxVolumes) {
                             what = r.nextBoolean() ? 1 : 2;
                         }
                         if ((m.cur.size() <= 1 && what == 2) || m.cur.isEmpty()) {
@@ -282,13 +302,13 @@ class CrashConsistencyTest {
                         try {
                             if (what == 0) {
                                 String nn = "v" + (nameCounter++);
-                                int size = B * (4 + r.nextInt(13));
+                                int size = B * (minBlocks + r.nextInt(spanBlocks));
                                 m.cur.put(nn, new byte[size]);
                                 m.possibleSets.add(m.sizes());
                                 pool.createVolume(nn, size);
                             } else if (what == 1) {
                                 byte[] c = m.cur.get(name);
-                                int size = B * (4 + r.nextInt(13));
+                                int size = B * (minBlocks + r.nextInt(spanBlocks));
                                 byte[] nc = Arrays.copyOf(c, size);
                                 m.cur.put(name, nc);
                                 if (size < c.length) {
