@@ -74,7 +74,7 @@ class CrashConsistencyTest {
             if (only >= 0 && seed != only) {
                 continue;
             }
-            runSeed(seed, 512 << 10, 4, 13, 5);
+            runSeed(seed, 512 << 10, 4, 13, 5, 3);
         }
         String summary = "crash points " + crashPoints + " (inside a commit: " + midCommit + ", inside recovery: "
                 + inRecovery + "), violations "
@@ -144,7 +144,7 @@ class CrashConsistencyTest {
     void deepMapsSurviveEveryCrashPoint() throws IOException {
         int seeds = Integer.getInteger("crash.deepSeeds", 40);
         for (int seed = 0; seed < seeds; seed++) {
-            runSeed(1_000_000 + seed, 8 << 20, 300, 800, 2);
+            runSeed(1_000_000 + seed, 8 << 20, 300, 800, 2, 3);
         }
         String summary = "deep maps: crash points " + crashPoints + " (inside a commit: " + midCommit
                 + ", inside recovery: " + inRecovery + "), violations " + violations + ", blocks verified " + checkedBlocks
@@ -154,7 +154,23 @@ class CrashConsistencyTest {
         assertTrue(crashPoints >= 3 * seeds, summary);
     }
 
-    private void runSeed(int seed, int deviceBytes, int minBlocks, int spanBlocks, int maxVolumes) throws IOException {
+    /** A pool too small for its volumes: writes run out of space (and fall back across zones). */
+    @Test
+    void aFullPoolSurvivesEveryCrashPoint() throws IOException {
+        int seeds = Integer.getInteger("crash.fullSeeds", 60);
+        for (int seed = 0; seed < seeds; seed++) {
+            runSeed(2_000_000 + seed, 384 << 10, 10, 25, 5, 8);
+        }
+        String summary = "full pool: crash points " + crashPoints + " (inside a commit: " + midCommit
+                + ", inside recovery: " + inRecovery + "), violations " + violations + ", blocks verified " + checkedBlocks
+                + ", writes refused for lack of space " + noSpace;
+        System.out.println("[crash-consistency] " + summary);
+        assertEquals(0, violations, summary + "\n" + String.join("\n", firstViolations));
+        assertTrue(noSpace > 0, "the pool never filled up: " + summary);
+    }
+
+    private void runSeed(int seed, int deviceBytes, int minBlocks, int spanBlocks, int maxVolumes, int writeBlocks)
+            throws IOException {
         Random r = new Random(seed);
         FaultyDevice disk = new FaultyDevice(deviceBytes);
         PowerCutDevice dev = new PowerCutDevice(disk);
@@ -198,10 +214,10 @@ class CrashConsistencyTest {
                     if (kind < 35) {
                         byte[] c = m.cur.get(name);
                         int off = r.nextInt(c.length);
-                        int len = Math.min(c.length - off, 1 + r.nextInt(r.nextBoolean() ? 512 : 3 * B));
+                        int len = Math.min(c.length - off, 1 + r.nextInt(r.nextBoolean() ? 512 : writeBlocks * B));
                         if (r.nextInt(3) == 0) {
                             off &= ~(B - 1);
-                            len = Math.min(c.length - off, B * (1 + r.nextInt(3)));
+                            len = Math.min(c.length - off, B * (1 + r.nextInt(writeBlocks)));
                         }
                         byte[] data = new byte[len];
                         r.nextBytes(data);
