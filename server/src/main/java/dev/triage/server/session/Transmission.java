@@ -60,8 +60,13 @@ final class Transmission {
     private final ByteBuffer extentBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final Request req = new Request();
     private volatile boolean dead;
+    /** The slot the reader holds and has not handed on (returned if the reader fails). */
+    private Slot held;
+    private final java.util.concurrent.atomic.AtomicLong internalErrors;
 
-    Transmission(Transport t, Negotiated n, ExportMetrics metrics, int slots, String peer) {
+    Transmission(Transport t, Negotiated n, ExportMetrics metrics, int slots, String peer,
+            java.util.concurrent.atomic.AtomicLong internalErrors) {
+        this.internalErrors = internalErrors;
         this.t = t;
         this.n = n;
         this.be = n.export().backend();
@@ -79,7 +84,7 @@ final class Transmission {
     }
 
     /** Serves requests until DISC, EOF or a violation; returns after every reply is written. */
-    void run() throws InterruptedException {
+    void run() throws InterruptedException, Handshake.Violation {
         Thread replier = Thread.ofVirtual().name("nbd-replier " + peer).start(this::replyLoop);
         Thread[] workers = new Thread[slots];
         for (int i = 0; i < slots; i++) {
@@ -87,11 +92,17 @@ final class Transmission {
         }
         try {
             readLoop();
+        } catch (Handshake.Violation v) {
+            throw v;
         } catch (IOException e) {
             if (!dead) {
                 log.info("{}: connection ended: {}", peer, e.getMessage());
             }
         } finally {
+            if (held != null) {
+                free.put(held);
+                held = null;
+            }
             // Wait until every slot is back: all requests read have been answered.
             for (int i = 0; i < slots; i++) {
                 free.take();
@@ -111,21 +122,25 @@ final class Transmission {
         ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
         while (!dead) {
             Slot s = free.take();
+            held = s;
             header.clear();
             boolean got;
             try {
                 got = t.readFully(header, true);
             } catch (IOException e) {
+                held = null;
                 free.put(s);
                 throw e;
             }
             if (!got) {
+                held = null;
                 free.put(s);
                 log.debug("{}: client closed the connection", peer);
                 return;
             }
             header.flip();
             if (!req.decode(header, ext)) {
+                held = null;
                 free.put(s);
                 throw new Handshake.Violation("bad request magic 0x" + Integer.toHexString(header.getInt(0)));
             }
@@ -146,12 +161,14 @@ final class Transmission {
                     // Cannot resynchronise without reading it all: answer, then disconnect.
                     fail(s, Nbd.EINVAL, MSG_TOO_BIG);
                     s.disconnect = true;
+                    held = null;
                     replies.put(s);
                     throw new Handshake.Violation("payload of " + s.length + " bytes is over the limit");
                 }
                 if (s.length > be.maxBlock() || s.type != Nbd.CMD_WRITE) {
                     t.skip(s.length, scratch);
                     fail(s, Nbd.EINVAL, s.type != Nbd.CMD_WRITE ? MSG_INVALID : MSG_TOO_BIG);
+                    held = null;
                     replies.put(s);
                     continue;
                 }
@@ -159,6 +176,7 @@ final class Transmission {
                 try {
                     t.readFully(b);
                 } catch (EOFException e) {
+                    held = null;
                     free.put(s);
                     throw new EOFException("client left in the middle of a " + s.length + "-byte write; it was dropped");
                 }
@@ -166,12 +184,15 @@ final class Transmission {
             }
             if (s.type == Nbd.CMD_DISC) {
                 log.debug("{}: disconnect requested", peer);
+                held = null;
                 free.put(s);
                 return;
             }
             if (validate(s)) {
+                held = null;
                 work.put(s);
             } else {
+                held = null;
                 replies.put(s);
             }
         }
@@ -294,8 +315,12 @@ final class Transmission {
                 case Nbd.CMD_X_TRIAGE_SET_CLASS -> be.classify(s.offset, s.length, s.ioClass);
                 default -> fail(s, Nbd.EINVAL, MSG_COMMAND);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             log.warn("{}: {} at {}+{} failed: {}", peer, Nbd.commandName(s.type), s.offset, s.length, e.toString());
+            fail(s, Nbd.EIO, MSG_EIO);
+        } catch (RuntimeException e) {
+            internalErrors.incrementAndGet();
+            log.error("{}: {} at {}+{} failed", peer, Nbd.commandName(s.type), s.offset, s.length, e);
             fail(s, Nbd.EIO, MSG_EIO);
         }
     }
@@ -330,6 +355,7 @@ final class Transmission {
                         log.info("{}: client gone while replying: {}", peer, e.getMessage());
                         t.close();
                     } catch (RuntimeException e) {
+                        internalErrors.incrementAndGet();
                         dead = true;
                         log.error("{}: internal error while replying, disconnecting", peer, e);
                         t.close();
