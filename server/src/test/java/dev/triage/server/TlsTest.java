@@ -59,7 +59,7 @@ class TlsTest {
         issue("bob", "bob", "extendedKeyUsage=clientAuth\n");
         SSLContext ctx = TlsContexts.fromPem(pki.resolve("server-cert.pem"), pki.resolve("server-key.pem"), pki.resolve("ca-cert.pem"));
         Path serverDir = Files.createDirectories(dir.resolve("srv"));
-        server = new TestServer(serverDir, 4 << 20, new ServerConfig(ctx, true, 16));
+        server = new TestServer(serverDir, 4 << 20, new ServerConfig(ctx, true, 16, ServerConfig.DEFAULT_WORKERS));
     }
 
     @AfterAll

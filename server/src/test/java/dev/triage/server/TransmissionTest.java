@@ -300,7 +300,22 @@ class TransmissionTest {
 
     @Test
     void pipelinedRequestsAllGetAnswers() throws IOException {
-        try (RawClient c = open(Mode.STRUCTURED, false, "disk")) {
+        pipeline(open(Mode.STRUCTURED, false, "disk"));
+    }
+
+    @Test
+    void pipelinedRequestsWithWorkerThreads(@TempDir Path other) throws IOException {
+        try (TestServer withWorkers = new TestServer(other, SIZE, new dev.triage.server.session.ServerConfig(null, false, 16, 4))) {
+            RawClient c = withWorkers.unixClient();
+            c.greet();
+            c.ack(Nbd.OPT_STRUCTURED_REPLY);
+            c.go("disk");
+            pipeline(c);
+        }
+    }
+
+    private static void pipeline(RawClient client) throws IOException {
+        try (RawClient c = client) {
             int n = 200;
             byte[] block = new byte[4096];
             for (int i = 0; i < n; i++) {

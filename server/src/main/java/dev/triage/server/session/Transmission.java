@@ -51,6 +51,8 @@ final class Transmission {
     private final String peer;
     private final boolean ext;
     private final int slots;
+    /** Worker threads; 0 = the reader runs each request itself and only replies are handed off. */
+    private final int workers;
     private final BlockingQueue<Slot> free;
     private final BlockingQueue<Slot> work;
     private final BlockingQueue<Slot> replies;
@@ -64,8 +66,9 @@ final class Transmission {
     private Slot held;
     private final java.util.concurrent.atomic.AtomicLong internalErrors;
 
-    Transmission(Transport t, Negotiated n, ExportMetrics metrics, int slots, String peer,
+    Transmission(Transport t, Negotiated n, ExportMetrics metrics, int slots, int workers, String peer,
             java.util.concurrent.atomic.AtomicLong internalErrors) {
+        this.workers = workers;
         this.internalErrors = internalErrors;
         this.t = t;
         this.n = n;
@@ -86,9 +89,9 @@ final class Transmission {
     /** Serves requests until DISC, EOF or a violation; returns after every reply is written. */
     void run() throws InterruptedException, Handshake.Violation {
         Thread replier = Thread.ofVirtual().name("nbd-replier " + peer).start(this::replyLoop);
-        Thread[] workers = new Thread[slots];
-        for (int i = 0; i < slots; i++) {
-            workers[i] = Thread.ofVirtual().name("nbd-worker " + peer).start(this::workLoop);
+        Thread[] workerThreads = new Thread[workers];
+        for (int i = 0; i < workers; i++) {
+            workerThreads[i] = Thread.ofVirtual().name("nbd-worker " + peer).start(this::workLoop);
         }
         try {
             readLoop();
@@ -107,11 +110,11 @@ final class Transmission {
             for (int i = 0; i < slots; i++) {
                 free.take();
             }
-            for (int i = 0; i < slots; i++) {
+            for (int i = 0; i < workers; i++) {
                 work.put(poison);
             }
             replies.put(poison);
-            for (Thread w : workers) {
+            for (Thread w : workerThreads) {
                 w.join();
             }
             replier.join();
@@ -190,7 +193,12 @@ final class Transmission {
             }
             if (validate(s)) {
                 held = null;
-                work.put(s);
+                if (workers == 0) {
+                    execute(s);
+                    replies.put(s);
+                } else {
+                    work.put(s);
+                }
             } else {
                 held = null;
                 replies.put(s);

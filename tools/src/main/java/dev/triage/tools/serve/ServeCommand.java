@@ -65,6 +65,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--inflight", paramLabel = "N", defaultValue = "16", description = "Requests in flight per connection (default ${DEFAULT-VALUE}).")
     int inflight;
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+            description = "Threads running one connection's requests (0 = the reader runs them; default ${DEFAULT-VALUE}).")
+    int workers;
+
     @Override
     public Integer call() throws Exception {
         if (unix == null && tcp == null) {
@@ -76,7 +80,7 @@ public final class ServeCommand implements Callable<Integer> {
         SSLContext tls = tlsCert == null ? null : TlsContexts.fromPem(tlsCert, tlsKey, tlsClientCa);
         ServerConfig config;
         try {
-            config = new ServerConfig(tls, tlsRequired, inflight);
+            config = new ServerConfig(tls, tlsRequired, inflight, workers);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
