@@ -30,13 +30,21 @@ public final class IoPrio {
         return packed & 0xff;
     }
 
-    /** The class for its name ({@code none rt be idle}), or -1. */
+    /** The class for its name ({@code none rt be idle}), or -1. Allocates nothing. */
     public static int classOf(CharSequence s, int from, int to) {
+        int n = to - from;
+        names:
         for (int c = 0; c < CLASS_NAMES.length; c++) {
-            String n = CLASS_NAMES[c];
-            if (n.length() == to - from && n.contentEquals(s.subSequence(from, to))) {
-                return c;
+            String name = CLASS_NAMES[c];
+            if (name.length() != n) {
+                continue;
             }
+            for (int i = 0; i < n; i++) {
+                if (name.charAt(i) != s.charAt(from + i)) {
+                    continue names;
+                }
+            }
+            return c;
         }
         return -1;
     }
