@@ -62,6 +62,31 @@ class RealClientsTest {
     }
 
     @Test
+    void qemuOverAnODirectFileDevice() throws Exception {
+        Tools.require("qemu-img");
+        Path img = dir.resolve("direct.img");
+        var registry = new dev.triage.server.export.ExportRegistry();
+        registry.add(new dev.triage.server.export.Export("direct", "O_DIRECT file",
+                new dev.triage.server.backend.BlockDeviceBackend(dev.triage.device.FileDevice.create(img, SIZE), false,
+                        c -> -1), dev.triage.server.export.Access.open()));
+        Path sock = dir.resolve("direct.sock");
+        try (registry; var nbd = new dev.triage.server.session.NbdServer(registry,
+                dev.triage.server.session.ServerConfig.plain(), new dev.triage.server.metrics.ServerMetrics(c -> "c" + c))) {
+            nbd.listenUnix(sock);
+            String uri = "nbd+unix:///direct?socket=" + sock;
+            byte[] src = randomFile(dir.resolve("src.img"), SIZE, 5);
+            Tools.ok(dir, "qemu-img", "convert", "-n", "-f", "raw", "-O", "raw", "src.img", uri);
+            String cmp = Tools.ok(dir, "qemu-img", "compare", "-f", "raw", "-F", "raw", "src.img", uri);
+            assertTrue(cmp.contains("Images are identical"), cmp);
+            String out = Tools.ok(dir, "qemu-io", "-f", "raw", uri, "-c", "discard 1M 1M", "-c", "write -z 4M 64k",
+                    "-c", "read -P 0 1M 1M", "-c", "read -P 0 4M 64k", "-c", "flush");
+            assertFalse(out.contains("failed"), out);
+            assertArrayEquals(Arrays.copyOfRange(src, 8 << 20, 9 << 20),
+                    Arrays.copyOfRange(Files.readAllBytes(img), 8 << 20, 9 << 20));
+        }
+    }
+
+    @Test
     void qemuIoPatternsDiscardAndWriteZeroes() throws Exception {
         Tools.require("qemu-io");
         String out = Tools.ok(dir, "qemu-io", "-f", "raw", server.unixUri("disk"),

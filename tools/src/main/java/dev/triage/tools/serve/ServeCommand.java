@@ -1,6 +1,8 @@
 package dev.triage.tools.serve;
 
 import dev.triage.hints.ClassVocabulary;
+import dev.triage.device.FileDevice;
+import dev.triage.server.backend.BlockDeviceBackend;
 import dev.triage.server.backend.ExportBackend;
 import dev.triage.server.backend.FileChannelBackend;
 import dev.triage.server.export.Access;
@@ -37,7 +39,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--export", required = true, paramLabel = "NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B][,secret=S][,description=T]",
+    @Option(names = "--export", required = true, paramLabel = "NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B][,secret=S][,description=T][,direct]",
             description = "An export served from a plain file (created or extended to size=). Repeatable; the first is the default export.")
     List<String> exports = new ArrayList<>();
 
@@ -94,7 +96,8 @@ public final class ServeCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), e.getMessage());
                 }
-                ExportBackend be = new FileChannelBackend(s.file(), s.size(), s.minBlock(), s.readOnly(), c -> ExportBackend.NO_ZONE);
+                ExportBackend be = s.direct() ? directBackend(s)
+                        : new FileChannelBackend(s.file(), s.size(), s.minBlock(), s.readOnly(), c -> ExportBackend.NO_ZONE);
                 String desc = s.description().isEmpty() ? be.describe() : s.description();
                 registry.add(new Export(s.name(), desc, be, new Access(s.allowCns(), s.secret())));
             }
@@ -128,6 +131,17 @@ public final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("triage serve: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static ExportBackend directBackend(ExportSpec s) throws java.io.IOException {
+        FileDevice.Options o = FileDevice.Options.DEFAULT.withReadOnly(s.readOnly());
+        FileDevice d = java.nio.file.Files.exists(s.file()) ? FileDevice.open(s.file(), o)
+                : FileDevice.create(s.file(), s.size() < 0 ? 0 : s.size(), o);
+        if (s.size() >= 0 && d.size() != s.size()) {
+            d.close();
+            throw new java.io.IOException(s.file() + ": has " + d.size() + " bytes, not size=" + s.size() + " (direct exports are not resized)");
+        }
+        return new BlockDeviceBackend(d, s.readOnly(), c -> ExportBackend.NO_ZONE);
     }
 
     static InetSocketAddress address(String s) {

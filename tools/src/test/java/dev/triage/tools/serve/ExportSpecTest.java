@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class ExportSpecTest {
     @Test
     void parsesEveryKey() {
-        ExportSpec s = ExportSpec.parse("vol=/tmp/x.img,size=64M,ro,min-block=4k,allow-cn=alice|bob,secret=s,description=my disk");
+        ExportSpec s = ExportSpec.parse("vol=/tmp/x.img,size=64M,ro,min-block=4k,allow-cn=alice|bob,secret=s,description=my disk,direct");
+        assertTrue(s.direct());
         assertEquals("vol", s.name());
         assertEquals(Path.of("/tmp/x.img"), s.file());
         assertEquals(64L << 20, s.size());
