@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
 # 4 KiB random read and write IOPS with fio's nbd engine against `triage serve`, `qemu-nbd`
-# and `nbdkit file`, one after the other on the same backing file, in one run; prints IOPS
-# and the ratios triage/qemu-nbd and triage/nbdkit.
+# and `nbdkit file`, one after the other on the same backing file, in one run; prints the
+# median IOPS over the rounds and the ratios triage/qemu-nbd and triage/nbdkit.
 #
-#   bench/nbd-randio.sh [--size 256M] [--runtime 8] [--iodepth 16] [--jobs 2]
+#   bench/nbd-randio.sh [--size 256M] [--runtime 5] [--iodepth 16] [--jobs 2] [--rounds 3]
 #   TRIAGE_SERVE_ARGS='--workers 0' bench/nbd-randio.sh     (extra options for triage serve)
 #
 # Every server listens on a Unix socket in a temporary directory; fio uses one connection per
-# job. Phases are short: the numbers compare servers on the same machine at the same moment,
-# they are not absolute figures (the page cache holds the whole file).
+# job. Phases are short and the servers take turns in every round (triage, qemu-nbd, nbdkit,
+# triage, ...) so that a busy neighbour hurts all of them alike; the numbers compare servers on
+# the same machine at the same moment, they are not absolute figures (the page cache holds
+# the whole file).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-size=256M runtime=8 iodepth=16 jobs=2
+size=256M runtime=5 iodepth=16 jobs=2 rounds=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size=$2; shift 2 ;;
     --runtime) runtime=$2; shift 2 ;;
     --iodepth) iodepth=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --rounds) rounds=$2; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "nbd-randio: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -57,17 +60,22 @@ bench() { # name, then the server command
   "$@" >"$work/$name.log" 2>&1 &
   pid=$!
   wait_socket "$name"
-  iops[$name,randread]=$(run_fio randread)
-  iops[$name,randwrite]=$(run_fio randwrite)
+  iops[$name,randread]+="$(run_fio randread) "
+  iops[$name,randwrite]+="$(run_fio randwrite) "
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
 
-# shellcheck disable=SC2086 # TRIAGE_SERVE_ARGS is a list of extra options, e.g. "--workers 0"
-bench triage "$JAVA_HOME/bin/java" -XX:+UseParallelGC -jar "$jar" serve --export "disk=$img" --unix "$sock" ${TRIAGE_SERVE_ARGS:-}
-bench qemu-nbd qemu-nbd -f raw -x disk -k "$sock" -t -e 0 --cache=writeback --aio=threads "$img"
-bench nbdkit nbdkit -f -U "$sock" -e disk file "$img"
+for round in $(seq 1 "$rounds"); do
+  # shellcheck disable=SC2086 # TRIAGE_SERVE_ARGS is a list of extra options, e.g. "--workers 4"
+  bench triage "$JAVA_HOME/bin/java" -XX:+UseParallelGC -jar "$jar" serve --export "disk=$img" --unix "$sock" ${TRIAGE_SERVE_ARGS:-}
+  bench qemu-nbd qemu-nbd -f raw -x disk -k "$sock" -t -e 0 --cache=writeback --aio=threads "$img"
+  bench nbdkit nbdkit -f -U "$sock" -e disk file "$img"
+  echo "round $round: triage ${iops[triage,randread]}/ ${iops[triage,randwrite]}; qemu-nbd ${iops[qemu-nbd,randread]}/ ${iops[qemu-nbd,randwrite]}; nbdkit ${iops[nbdkit,randread]}/ ${iops[nbdkit,randwrite]}" >&2
+done
+median() { /usr/bin/python3 -c 'import statistics,sys; print(round(statistics.median(map(float, sys.argv[1:]))))' $1; }
+for k in "${!iops[@]}"; do iops[$k]=$(median "${iops[$k]}"); done
 
-printf '%-10s %12s %12s\n' server randread randwrite
+printf '%-10s %12s %12s   (median of %s rounds)\n' server randread randwrite "$rounds"
 for s in triage qemu-nbd nbdkit; do
   printf '%-10s %12s %12s\n' "$s" "${iops[$s,randread]}" "${iops[$s,randwrite]}"
 done

@@ -62,6 +62,8 @@ final class Transmission {
     private final ByteBuffer extentBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final Request req = new Request();
     private volatile boolean dead;
+    /** Held while a reply is written (by the replier, or by the reader/worker that finished it). */
+    private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
     /** The slot the reader holds and has not handed on (returned if the reader fails). */
     private Slot held;
     private final java.util.concurrent.atomic.AtomicLong internalErrors;
@@ -165,14 +167,14 @@ final class Transmission {
                     fail(s, Nbd.EINVAL, MSG_TOO_BIG);
                     s.disconnect = true;
                     held = null;
-                    replies.put(s);
+                    reply(s);
                     throw new Handshake.Violation("payload of " + s.length + " bytes is over the limit");
                 }
                 if (s.length > be.maxBlock() || s.type != Nbd.CMD_WRITE) {
                     t.skip(s.length, scratch);
                     fail(s, Nbd.EINVAL, s.type != Nbd.CMD_WRITE ? MSG_INVALID : MSG_TOO_BIG);
                     held = null;
-                    replies.put(s);
+                    reply(s);
                     continue;
                 }
                 ByteBuffer b = s.buffer((int) s.length);
@@ -195,13 +197,13 @@ final class Transmission {
                 held = null;
                 if (workers == 0) {
                     execute(s);
-                    replies.put(s);
+                    reply(s);
                 } else {
                     work.put(s);
                 }
             } else {
                 held = null;
-                replies.put(s);
+                reply(s);
             }
         }
     }
@@ -292,7 +294,7 @@ final class Transmission {
                     return;
                 }
                 execute(s);
-                replies.put(s);
+                reply(s);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -355,32 +357,58 @@ final class Transmission {
                 if (s == poison) {
                     return;
                 }
-                if (!dead) {
-                    try {
-                        writeReply(s);
-                    } catch (IOException e) {
-                        dead = true;
-                        log.info("{}: client gone while replying: {}", peer, e.getMessage());
-                        t.close();
-                    } catch (RuntimeException e) {
-                        internalErrors.incrementAndGet();
-                        dead = true;
-                        log.error("{}: internal error while replying, disconnecting", peer, e);
-                        t.close();
-                    }
+                writeLock.lock();
+                try {
+                    complete(s);
+                } finally {
+                    writeLock.unlock();
                 }
-                long bytes = s.type == Nbd.CMD_READ || s.type == Nbd.CMD_WRITE ? s.length : 0;
-                metrics.record(ExportMetrics.opIndex(s.type), s.ioClass, bytes, System.nanoTime() - s.startNanos, s.error);
-                if (s.disconnect) {
-                    dead = true;
-                    t.close();
-                }
-                s.release();
-                free.put(s);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Answers a finished request: written right here when no reply is queued and nobody is
+     * writing (no thread hand-off), else queued for the replier.
+     */
+    private void reply(Slot s) throws InterruptedException {
+        if (replies.isEmpty() && writeLock.tryLock()) {
+            try {
+                complete(s);
+            } finally {
+                writeLock.unlock();
+            }
+        } else {
+            replies.put(s);
+        }
+    }
+
+    /** Writes the reply (unless the client is gone), counts it and frees the slot. Holds writeLock. */
+    private void complete(Slot s) throws InterruptedException {
+        if (!dead) {
+            try {
+                writeReply(s);
+            } catch (IOException e) {
+                dead = true;
+                log.info("{}: client gone while replying: {}", peer, e.getMessage());
+                t.close();
+            } catch (RuntimeException e) {
+                internalErrors.incrementAndGet();
+                dead = true;
+                log.error("{}: internal error while replying, disconnecting", peer, e);
+                t.close();
+            }
+        }
+        long bytes = s.type == Nbd.CMD_READ || s.type == Nbd.CMD_WRITE ? s.length : 0;
+        metrics.record(ExportMetrics.opIndex(s.type), s.ioClass, bytes, System.nanoTime() - s.startNanos, s.error);
+        if (s.disconnect) {
+            dead = true;
+            t.close();
+        }
+        s.release();
+        free.put(s);
     }
 
     private void writeReply(Slot s) throws IOException {

@@ -33,6 +33,8 @@ final class Transport implements AutoCloseable {
     private WritableByteChannel out;
     private SSLSocket tlsSocket;
     private String peerCn;
+    /** Reused by {@link #writeFully(ByteBuffer, ByteBuffer)}; callers hold the connection's write lock. */
+    private final ByteBuffer[] pair = new ByteBuffer[2];
 
     Transport(SocketChannel socket) throws IOException {
         this.socket = socket;
@@ -147,7 +149,9 @@ final class Transport implements AutoCloseable {
     /** Writes two buffers, gathering them into one system call on a plain socket. */
     void writeFully(ByteBuffer a, ByteBuffer b) throws IOException {
         if (out == socket) {
-            ByteBuffer[] bufs = {a, b};
+            ByteBuffer[] bufs = pair;
+            bufs[0] = a;
+            bufs[1] = b;
             while (a.hasRemaining() || b.hasRemaining()) {
                 socket.write(bufs);
             }
