@@ -4,7 +4,7 @@
 # median IOPS over the rounds and the ratios triage/qemu-nbd and triage/nbdkit.
 #
 #   bench/nbd-randio.sh [--size 256M] [--runtime 5] [--iodepth 16] [--jobs 2] [--rounds 3]
-#   TRIAGE_SERVE_ARGS='--workers 0' bench/nbd-randio.sh     (extra options for triage serve)
+#   TRIAGE_SERVE_ARGS='--workers 4' TRIAGE_EXPORT_OPTS=',mmap' bench/nbd-randio.sh  (extra options)
 #
 # Every server listens on a Unix socket in a temporary directory; fio uses one connection per
 # job. Phases are short and the servers take turns in every round (triage, qemu-nbd, nbdkit,
@@ -67,7 +67,7 @@ bench() { # name, then the server command
 
 for round in $(seq 1 "$rounds"); do
   # shellcheck disable=SC2086 # TRIAGE_SERVE_ARGS is a list of extra options, e.g. "--workers 4"
-  bench triage "$JAVA_HOME/bin/java" -XX:+UseParallelGC -jar "$jar" serve --export "disk=$img" --unix "$sock" ${TRIAGE_SERVE_ARGS:-}
+  bench triage "$JAVA_HOME/bin/java" -XX:+UseParallelGC -jar "$jar" serve --export "disk=$img${TRIAGE_EXPORT_OPTS:-}" --unix "$sock" ${TRIAGE_SERVE_ARGS:-}
   bench qemu-nbd qemu-nbd -f raw -x disk -k "$sock" -t -e 0 --cache=writeback --aio=threads "$img"
   bench nbdkit nbdkit -f -U "$sock" -e disk file "$img"
   echo "round $round: triage ${iops[triage,randread]}/ ${iops[triage,randwrite]}; qemu-nbd ${iops[qemu-nbd,randread]}/ ${iops[qemu-nbd,randwrite]}; nbdkit ${iops[nbdkit,randread]}/ ${iops[nbdkit,randwrite]}" >&2

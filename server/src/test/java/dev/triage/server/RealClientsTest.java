@@ -63,12 +63,22 @@ class RealClientsTest {
 
     @Test
     void qemuOverAnODirectFileDevice() throws Exception {
-        Tools.require("qemu-img");
         Path img = dir.resolve("direct.img");
+        qemuOver(img, new dev.triage.server.backend.BlockDeviceBackend(dev.triage.device.FileDevice.create(img, SIZE),
+                false, c -> -1));
+    }
+
+    @Test
+    void qemuOverAMappedFile() throws Exception {
+        Path img = dir.resolve("mapped.img");
+        qemuOver(img, new dev.triage.server.backend.FileChannelBackend(img, SIZE, 512, false, true, c -> -1));
+    }
+
+    private void qemuOver(Path img, dev.triage.server.backend.ExportBackend backend) throws Exception {
+        Tools.require("qemu-img");
         var registry = new dev.triage.server.export.ExportRegistry();
-        registry.add(new dev.triage.server.export.Export("direct", "O_DIRECT file",
-                new dev.triage.server.backend.BlockDeviceBackend(dev.triage.device.FileDevice.create(img, SIZE), false,
-                        c -> -1), dev.triage.server.export.Access.open()));
+        registry.add(new dev.triage.server.export.Export("direct", "O_DIRECT file", backend,
+                dev.triage.server.export.Access.open()));
         Path sock = dir.resolve("direct.sock");
         try (registry; var nbd = new dev.triage.server.session.NbdServer(registry,
                 dev.triage.server.session.ServerConfig.plain(), new dev.triage.server.metrics.ServerMetrics(c -> "c" + c))) {

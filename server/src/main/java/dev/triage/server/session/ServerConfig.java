@@ -11,8 +11,10 @@ import javax.net.ssl.SSLContext;
  * @param workersPerConnection threads running requests of one connection against the backend;
  *                         0 = the reader runs them itself (fewer thread hand-offs, no overlap of
  *                         backend I/O within one connection)
+ * @param platformThreads  serve connections on platform threads instead of virtual threads
  */
-public record ServerConfig(SSLContext tls, boolean tlsRequired, int slotsPerConnection, int workersPerConnection) {
+public record ServerConfig(SSLContext tls, boolean tlsRequired, int slotsPerConnection, int workersPerConnection,
+        boolean platformThreads) {
     public ServerConfig {
         if (tlsRequired && tls == null) {
             throw new IllegalArgumentException("--tls-required needs a certificate (--tls-cert/--tls-key or a keystore)");
@@ -27,7 +29,16 @@ public record ServerConfig(SSLContext tls, boolean tlsRequired, int slotsPerConn
 
     /** NOTLS mode, 16 requests in flight per connection. */
     public static ServerConfig plain() {
-        return new ServerConfig(null, false, 16, DEFAULT_WORKERS);
+        return new ServerConfig(null, false, 16, DEFAULT_WORKERS, false);
+    }
+
+    public ServerConfig(SSLContext tls, boolean tlsRequired, int slotsPerConnection, int workersPerConnection) {
+        this(tls, tlsRequired, slotsPerConnection, workersPerConnection, false);
+    }
+
+    /** A builder of the threads that serve connections. */
+    Thread.Builder threads() {
+        return platformThreads ? Thread.ofPlatform().daemon(true) : Thread.ofVirtual();
     }
 
     /** Workers per connection unless told otherwise. */

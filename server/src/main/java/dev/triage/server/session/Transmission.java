@@ -51,6 +51,7 @@ final class Transmission {
     private final String peer;
     private final boolean ext;
     private final int slots;
+    private final Thread.Builder threads;
     /** Worker threads; 0 = the reader runs each request itself and only replies are handed off. */
     private final int workers;
     private final BlockingQueue<Slot> free;
@@ -68,8 +69,9 @@ final class Transmission {
     private Slot held;
     private final java.util.concurrent.atomic.AtomicLong internalErrors;
 
-    Transmission(Transport t, Negotiated n, ExportMetrics metrics, int slots, int workers, String peer,
-            java.util.concurrent.atomic.AtomicLong internalErrors) {
+    Transmission(Transport t, Negotiated n, ExportMetrics metrics, int slots, int workers, Thread.Builder threads,
+            String peer, java.util.concurrent.atomic.AtomicLong internalErrors) {
+        this.threads = threads;
         this.workers = workers;
         this.internalErrors = internalErrors;
         this.t = t;
@@ -90,10 +92,10 @@ final class Transmission {
 
     /** Serves requests until DISC, EOF or a violation; returns after every reply is written. */
     void run() throws InterruptedException, Handshake.Violation {
-        Thread replier = Thread.ofVirtual().name("nbd-replier " + peer).start(this::replyLoop);
+        Thread replier = threads.name("nbd-replier " + peer).start(this::replyLoop);
         Thread[] workerThreads = new Thread[workers];
         for (int i = 0; i < workers; i++) {
-            workerThreads[i] = Thread.ofVirtual().name("nbd-worker " + peer).start(this::workLoop);
+            workerThreads[i] = threads.name("nbd-worker " + peer).start(this::workLoop);
         }
         try {
             readLoop();

@@ -6,12 +6,12 @@ import java.util.Set;
 
 /**
  * One {@code --export} argument: {@code NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B]
- * [,secret=S][,description=TEXT][,direct]}. Sizes take K/M/G/T suffixes (powers of 1024).
+ * [,secret=S][,description=TEXT][,direct][,mmap]}. Sizes take K/M/G/T suffixes (powers of 1024).
  * {@code direct} serves the file through {@code FileDevice} (O_DIRECT, holes punched on trim)
- * instead of the page-cached {@code FileChannelBackend}.
+ * instead of the page-cached {@code FileChannelBackend}; {@code mmap} maps the file into memory.
  */
 record ExportSpec(String name, Path file, long size, boolean readOnly, int minBlock, Set<String> allowCns, String secret,
-        String description, boolean direct) {
+        String description, boolean direct, boolean mmap) {
 
     static ExportSpec parse(String arg) {
         int eq = arg.indexOf('=');
@@ -31,6 +31,7 @@ record ExportSpec(String name, Path file, long size, boolean readOnly, int minBl
         String secret = null;
         String description = null;
         boolean direct = false;
+        boolean mmap = false;
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i];
             int e = p.indexOf('=');
@@ -44,11 +45,12 @@ record ExportSpec(String name, Path file, long size, boolean readOnly, int minBl
                 case "secret" -> secret = value;
                 case "description" -> description = value;
                 case "direct" -> direct = true;
+                case "mmap" -> mmap = true;
                 default -> throw new IllegalArgumentException("--export " + arg + ": unknown key '" + key
-                        + "' (known: size, ro, min-block, allow-cn, secret, description, direct)");
+                        + "' (known: size, ro, min-block, allow-cn, secret, description, direct, mmap)");
             }
         }
-        return new ExportSpec(name, file, size, ro, minBlock, cns, secret, description == null ? "" : description, direct);
+        return new ExportSpec(name, file, size, ro, minBlock, cns, secret, description == null ? "" : description, direct, mmap);
     }
 
     static long parseSize(String v, String where) {

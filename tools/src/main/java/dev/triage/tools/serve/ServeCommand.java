@@ -39,7 +39,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--export", required = true, paramLabel = "NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B][,secret=S][,description=T][,direct]",
+    @Option(names = "--export", required = true, paramLabel = "NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B][,secret=S][,description=T][,direct][,mmap]",
             description = "An export served from a plain file (created or extended to size=). Repeatable; the first is the default export.")
     List<String> exports = new ArrayList<>();
 
@@ -71,6 +71,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Threads running one connection's requests (0 = the reader runs them; default ${DEFAULT-VALUE}).")
     int workers;
 
+    @Option(names = "--platform-threads", description = "Serve connections on platform threads instead of virtual threads.")
+    boolean platformThreads;
+
     @Override
     public Integer call() throws Exception {
         if (unix == null && tcp == null) {
@@ -82,7 +85,7 @@ public final class ServeCommand implements Callable<Integer> {
         SSLContext tls = tlsCert == null ? null : TlsContexts.fromPem(tlsCert, tlsKey, tlsClientCa);
         ServerConfig config;
         try {
-            config = new ServerConfig(tls, tlsRequired, inflight, workers);
+            config = new ServerConfig(tls, tlsRequired, inflight, workers, platformThreads);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -97,7 +100,7 @@ public final class ServeCommand implements Callable<Integer> {
                     throw new ParameterException(spec.commandLine(), e.getMessage());
                 }
                 ExportBackend be = s.direct() ? directBackend(s)
-                        : new FileChannelBackend(s.file(), s.size(), s.minBlock(), s.readOnly(), c -> ExportBackend.NO_ZONE);
+                        : new FileChannelBackend(s.file(), s.size(), s.minBlock(), s.readOnly(), s.mmap(), c -> ExportBackend.NO_ZONE);
                 String desc = s.description().isEmpty() ? be.describe() : s.description();
                 registry.add(new Export(s.name(), desc, be, new Access(s.allowCns(), s.secret())));
             }
