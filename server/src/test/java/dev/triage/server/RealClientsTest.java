@@ -69,9 +69,9 @@ class RealClientsTest {
     }
 
     @Test
-    void qemuOverAMappedFile() throws Exception {
-        Path img = dir.resolve("mapped.img");
-        qemuOver(img, new dev.triage.server.backend.FileChannelBackend(img, SIZE, 512, false, true, c -> -1));
+    void qemuOverAFileChannel() throws Exception {
+        Path img = dir.resolve("channel.img");
+        qemuOver(img, new dev.triage.server.backend.FileChannelBackend(img, SIZE, 512, false, false, c -> -1));
     }
 
     private void qemuOver(Path img, dev.triage.server.backend.ExportBackend backend) throws Exception {

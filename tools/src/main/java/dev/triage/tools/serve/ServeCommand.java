@@ -39,8 +39,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--export", required = true, paramLabel = "NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B][,secret=S][,description=T][,direct][,mmap]",
-            description = "An export served from a plain file (created or extended to size=). Repeatable; the first is the default export.")
+    @Option(names = "--export", required = true, paramLabel = "NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B][,secret=S][,description=T][,direct|,channel]",
+            description = {"An export served from a plain file (created or extended to size=): mapped into memory, or with "
+                + "channel through FileChannel reads and writes, or with direct through O_DIRECT (FileDevice). Repeatable; the first "
+                + "is the default export."})
     List<String> exports = new ArrayList<>();
 
     @Option(names = "--unix", paramLabel = "PATH", description = "Listen on a Unix socket.")

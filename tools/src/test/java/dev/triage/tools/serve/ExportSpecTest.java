@@ -24,6 +24,8 @@ class ExportSpecTest {
         ExportSpec d = ExportSpec.parse("a=f");
         assertEquals(-1, d.size());
         assertEquals(512, d.minBlock());
+        assertTrue(d.mmap());
+        assertTrue(!ExportSpec.parse("a=f,channel").mmap());
     }
 
     @Test
