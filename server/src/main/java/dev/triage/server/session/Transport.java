@@ -6,9 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
@@ -60,15 +58,6 @@ final class Transport implements AutoCloseable {
     /** The subject CN of the client's certificate, or null. */
     String peerCn() {
         return peerCn;
-    }
-
-    String describePeer() {
-        try {
-            var a = socket.getRemoteAddress();
-            return a == null || a.toString().isEmpty() ? "unix" : a.toString();
-        } catch (IOException e) {
-            return "?";
-        }
     }
 
     /** Runs the TLS handshake as the server on the open TCP connection. */
@@ -176,14 +165,4 @@ final class Transport implements AutoCloseable {
             // closing anyway
         }
     }
-
-    static boolean isUnix(SocketChannel ch) {
-        try {
-            return ch.getLocalAddress() instanceof java.net.UnixDomainSocketAddress;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    static final StandardProtocolFamily UNIX = StandardProtocolFamily.UNIX;
 }
