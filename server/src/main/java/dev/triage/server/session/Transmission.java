@@ -58,7 +58,6 @@ final class Transmission {
     private final BlockingQueue<Slot> work;
     private final BlockingQueue<Slot> replies;
     private final Slot poison = new Slot();
-    private final ByteBuffer header;
     private final ByteBuffer replyHeader = ByteBuffer.allocateDirect(256);
     private final ByteBuffer extentBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final Request req = new Request();
@@ -87,7 +86,6 @@ final class Transmission {
         for (int i = 0; i < slots; i++) {
             free.add(new Slot());
         }
-        this.header = ByteBuffer.allocateDirect(Request.headerSize(ext));
     }
 
     /** Serves requests until DISC, EOF or a violation; returns after every reply is written. */
@@ -126,31 +124,20 @@ final class Transmission {
     }
 
     private void readLoop() throws IOException, InterruptedException {
-        ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
+        BufferedInput input = new BufferedInput(t, 256 * 1024);
+        int headerSize = Request.headerSize(ext);
         while (!dead) {
             Slot s = free.take();
             held = s;
-            header.clear();
-            boolean got;
-            try {
-                got = t.readFully(header, true);
-            } catch (IOException e) {
-                held = null;
-                free.put(s);
-                throw e;
-            }
-            if (!got) {
-                held = null;
-                free.put(s);
+            if (!input.fill(headerSize, true)) {
                 log.debug("{}: client closed the connection", peer);
                 return;
             }
-            header.flip();
-            if (!req.decode(header, ext)) {
-                held = null;
-                free.put(s);
-                throw new Handshake.Violation("bad request magic 0x" + Integer.toHexString(header.getInt(0)));
+            ByteBuffer hb = input.buffer();
+            if (!req.decode(hb, ext)) {
+                throw new Handshake.Violation("bad request magic 0x" + Integer.toHexString(hb.getInt(hb.position())));
             }
+            input.consume(headerSize);
             s.flags = req.flags;
             s.type = req.type;
             s.cookie = req.cookie;
@@ -173,7 +160,7 @@ final class Transmission {
                     throw new Handshake.Violation("payload of " + s.length + " bytes is over the limit");
                 }
                 if (s.length > be.maxBlock() || s.type != Nbd.CMD_WRITE) {
-                    t.skip(s.length, scratch);
+                    input.skip(s.length);
                     fail(s, Nbd.EINVAL, s.type != Nbd.CMD_WRITE ? MSG_INVALID : MSG_TOO_BIG);
                     held = null;
                     reply(s);
@@ -181,10 +168,8 @@ final class Transmission {
                 }
                 ByteBuffer b = s.buffer((int) s.length);
                 try {
-                    t.readFully(b);
+                    input.readFully(b);
                 } catch (EOFException e) {
-                    held = null;
-                    free.put(s);
                     throw new EOFException("client left in the middle of a " + s.length + "-byte write; it was dropped");
                 }
                 b.flip();

@@ -119,6 +119,11 @@ final class Transport implements AutoCloseable {
         readFully(b, false);
     }
 
+    /** One read: the bytes read, or -1 at the end of the stream. */
+    int read(ByteBuffer b) throws IOException {
+        return in.read(b);
+    }
+
     /** Reads and drops {@code n} bytes. */
     void skip(long n, ByteBuffer scratch) throws IOException {
         while (n > 0) {
