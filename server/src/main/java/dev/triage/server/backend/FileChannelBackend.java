@@ -199,7 +199,11 @@ public final class FileChannelBackend implements ExportBackend {
         }
         map.markData(offset, len, ioClass);
         if (fua) {
-            sync();
+            if (mapped != null && len > 0) {
+                forceRange(offset, len);
+            } else {
+                sync();
+            }
         }
     }
 
@@ -222,6 +226,15 @@ public final class FileChannelBackend implements ExportBackend {
     @Override
     public void flush() throws IOException {
         sync();
+    }
+
+    /** msync of the pages a FUA write touched (the file's size and layout do not change). */
+    private void forceRange(long offset, long length) throws IOException {
+        try {
+            mapped.asSlice(offset, length).force();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     private void sync() throws IOException {
