@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 /** The {@code triage} command line. */
 @Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
         description = "A hint-aware caching block layer: replay hinted block traces, compare cache policies per I/O class.",
-        subcommands = {CompareCommand.class, ReplayCommand.class, PoliciesCommand.class,
+        subcommands = {CompareCommand.class, ReplayCommand.class, dev.triage.tools.sweep.SweepCommand.class,
+                dev.triage.tools.stat.StatCommand.class, PoliciesCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Start with: triage compare    (the bundled trace, the default policy file)"})
 public final class Triage implements Runnable {

@@ -41,9 +41,10 @@ public final class ReplayEngine {
         this.progress = progress;
     }
 
-    /** Replays {@code reader} (classifying each request) through every simulation. */
-    public TraceTotals run(TraceReader reader, Classifier classifier, List<Simulation> sims) throws IOException {
-        boolean future = sims.stream().anyMatch(s -> s.policy().needsFuture());
+    /** Replays {@code reader} (classifying each request) through every simulation (or curve). */
+    public TraceTotals run(TraceReader reader, Classifier classifier, List<? extends TouchConsumer> sims)
+            throws IOException {
+        boolean future = sims.stream().anyMatch(TouchConsumer::needsFuture);
         TraceTotals totals = new TraceTotals();
         classifier.bind(reader.processes(), reader.volumes());
         if (future) {
@@ -171,16 +172,17 @@ public final class ReplayEngine {
         }
     }
 
-    private void dispatch(List<Simulation> sims, int batches, Producer producer, boolean recycle) throws IOException {
+    private void dispatch(List<? extends TouchConsumer> sims, int batches, Producer producer, boolean recycle)
+            throws IOException {
         dispatch(sims, batches, producer, recycle, null);
     }
 
-    private void dispatch(List<Simulation> sims, int batches, Producer producer, boolean recycle,
+    private void dispatch(List<? extends TouchConsumer> sims, int batches, Producer producer, boolean recycle,
             BlockingQueue<TouchBatch> free) throws IOException {
         int n = Math.min(threads, sims.size());
         if (n <= 1) {
             producer.produce(b -> {
-                for (Simulation s : sims) {
+                for (TouchConsumer s : sims) {
                     s.apply(b);
                 }
                 if (recycle) {
@@ -189,7 +191,7 @@ public final class ReplayEngine {
             });
             return;
         }
-        List<List<Simulation>> shares = new ArrayList<>();
+        List<List<TouchConsumer>> shares = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             shares.add(new ArrayList<>());
         }
@@ -202,7 +204,7 @@ public final class ReplayEngine {
         for (int w = 0; w < n; w++) {
             BlockingQueue<TouchBatch> q = new ArrayBlockingQueue<>(recycle ? 4 * n + 8 : 64);
             queues.add(q);
-            List<Simulation> mine = shares.get(w);
+            List<TouchConsumer> mine = shares.get(w);
             Thread t = Thread.ofPlatform().name("replay-" + w).daemon().unstarted(() -> {
                 try {
                     while (true) {
@@ -211,7 +213,7 @@ public final class ReplayEngine {
                             return;
                         }
                         if (failure.get() == null) {
-                            for (Simulation s : mine) {
+                            for (TouchConsumer s : mine) {
                                 s.apply(b);
                             }
                         }
