@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
         description = "A hint-aware caching block layer: replay hinted block traces, compare cache policies per I/O class.",
         subcommands = {CompareCommand.class, ReplayCommand.class, dev.triage.tools.sweep.SweepCommand.class,
-                dev.triage.tools.stat.StatCommand.class, PoliciesCommand.class,
+                dev.triage.tools.stat.StatCommand.class, dev.triage.tools.gen.GenCommand.class, PoliciesCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Start with: triage compare    (the bundled trace, the default policy file)"})
 public final class Triage implements Runnable {
