@@ -12,7 +12,9 @@
 #     --sim             also run the simulator: whole run against whole run (a JVM each), with
 #                       hit counts, for the policies it has (lru fifo clock sieve arc 2q s3fifo
 #                       wtinylfu opt); the trace is first written as a LIRS trace of its touches
-#                       unless it is one already (lirs, cloudphysics)
+#                       unless it is one already (lirs, cloudphysics). Hits must agree for lru,
+#                       fifo, sieve and opt (the simulator's linked.Sieve is run at one entry more:
+#                       it keeps at most maximum-size - 1 entries)
 #     --no-triage-warm  skip the warm in-JVM figures
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -67,7 +69,7 @@ case "$format" in
 esac
 blocks=$("$java" -cp "$cp" dev.triage.bench.LirsExport --trace "$trace" --format "$ourformat" --capacity "$cache")
 echo "# whole runs (a JVM each, one thread), cache $blocks blocks; trace as the simulator reads it: $simtrace"
-printf '%-9s %12s %12s %9s %9s %8s\n' policy triage-hits sim-hits triage-s sim-s speedup
+printf '%-9s %12s %12s %10s %10s %8s %10s %10s %8s\n' policy triage-hits sim-hits triage-cpu sim-cpu speedup triage-wall sim-wall speedup
 simname() {
   case "$1" in
     lru) echo linked.Lru ;; fifo) echo linked.Fifo ;; clock) echo linked.Clock ;; sieve) echo linked.Sieve ;;
@@ -77,17 +79,24 @@ simname() {
 }
 for p in ${policies//,/ }; do
   s=$(simname "$p")
+  simblocks=$blocks
+  # linked.Sieve evicts while size + 1 >= maximum-size (simulator 3.2.4): it holds one entry less
+  # than its maximum, so it matches a SIEVE of C blocks at maximum-size C + 1
+  [ "$p" = sieve ] && simblocks=$((blocks + 1))
   [ -n "$s" ] || { printf '%-9s (not in the simulator)\n' "$p"; continue; }
-  t0=$(date +%s.%N)
-  ours=$("$java" -Xmx2g -XX:+UseParallelGC -jar "$jar" replay --trace "$trace" --format "$ourformat" --policy "$p" \
-    --cache "$((blocks * 4096))" -j 1 --no-progress --csv | awk -F, '$3=="all"{print $5}' | head -1)
-  t1=$(date +%s.%N)
-  theirs=$("$java" -Xmx2g -XX:+UseParallelGC -cp "$simcp" -Dcaffeine.simulator.policies.0="$s" \
-    -Dcaffeine.simulator.admission.0=Always -Dcaffeine.simulator.maximum-size="$blocks" \
-    -Dcaffeine.simulator.report.format=csv -Dcaffeine.simulator.files.paths.0="$simtrace" \
-    com.github.benmanes.caffeine.cache.simulator.Simulator 2>/dev/null | awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i=="Hits") c=i} NR>1{gsub(/[^0-9]/,"",$c); print $c}' | head -1)
-  t2=$(date +%s.%N)
-  awk -v p="$p" -v o="$ours" -v t="$theirs" -v a="$t0" -v b="$t1" -v c="$t2" \
-    'BEGIN{printf "%-9s %12s %12s %9.2f %9.2f %7.2fx%s\n", p, o, t, b-a, c-b, (c-b)/(b-a), (o==t?"":"  HITS DIFFER")}'
+  # /usr/bin/time: user+sys CPU seconds and wall seconds of the whole JVM
+  /usr/bin/time -f "%U %S %e" -o "$work/t1" "$java" -Xmx2g -XX:+UseParallelGC -jar "$jar" replay --trace "$trace" \
+    --format "$ourformat" --policy "$p" --cache "$((blocks * 4096))" -j 1 --no-progress --csv > "$work/o1"
+  ours=$(awk -F, '$3=="all"{print $5}' "$work/o1" | head -1)
+  /usr/bin/time -f "%U %S %e" -o "$work/t2" "$java" -Xmx2g -XX:+UseParallelGC -cp "$simcp" \
+    -Dcaffeine.simulator.policies.0="$s" -Dcaffeine.simulator.admission.0=Always \
+    -Dcaffeine.simulator.maximum-size="$simblocks" -Dcaffeine.simulator.report.format=csv \
+    -Dcaffeine.simulator.files.paths.0="$simtrace" com.github.benmanes.caffeine.cache.simulator.Simulator \
+    > "$work/o2" 2>/dev/null
+  theirs=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) if($i=="Hits") c=i} NR>1{gsub(/[^0-9]/,"",$c); print $c}' "$work/o2" | head -1)
+  read -r u1 s1 w1 < "$work/t1"
+  read -r u2 s2 w2 < "$work/t2"
+  awk -v p="$p" -v o="$ours" -v t="$theirs" -v u1="$u1" -v s1="$s1" -v w1="$w1" -v u2="$u2" -v s2="$s2" -v w2="$w2" \
+    'BEGIN{c1=u1+s1; c2=u2+s2; printf "%-9s %12s %12s %10.2f %10.2f %7.2fx %10.2f %10.2f %7.2fx%s\n", p, o, t, c1, c2, c2/c1, w1, w2, w2/w1, (o==t?"":"  HITS DIFFER")}'
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
