@@ -104,15 +104,7 @@ public final class GenCommand implements Callable<Integer> {
         }
         ZipfSampler z = new ZipfSampler(nBlocks, zipf);
         SplittableRandom rnd = new SplittableRandom(seed);
-        // a permutation of 0..n-1: rank * A mod n with A coprime to n
-        long a = 0x9E3779B97F4A7C15L % nBlocks;
-        while (a <= 1 || gcd(a, nBlocks) != 1) {
-            a = (a + 1) % nBlocks;
-            if (nBlocks <= 2) {
-                a = 1;
-                break;
-            }
-        }
+        long a = multiplier(nBlocks);
         long region = Math.max(1, nBlocks / REGION_CLASS.length);
         long done = 0;
         long ts = 0;
@@ -140,6 +132,22 @@ public final class GenCommand implements Callable<Integer> {
 
     private static final byte[] R = ",R,".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final byte[] W = ",W,".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * The multiplier of the permutation {@code rank * a mod n} that scatters Zipf ranks over the
+     * disk: coprime to {@code n} and near {@code 0.618 n}, so that neighbouring ranks land far
+     * apart (and the hot ranks are spread over every class's region).
+     */
+    static long multiplier(long n) {
+        if (n <= 2) {
+            return 1;
+        }
+        long a = Math.max(2, (long) (n * 0.6180339887));
+        while (gcd(a, n) != 1) {
+            a++;
+        }
+        return a;
+    }
 
     /** x * y mod m without overflow. */
     static long mulMod(long x, long y, long m) {

@@ -37,4 +37,13 @@ class ZipfSamplerTest {
                 GenCommand.mulMod(Long.MAX_VALUE, 12345, 50_000_017));
         assertEquals(6, GenCommand.mulMod(7, 8, 50));
     }
+
+    @Test
+    void permutationMultiplierSpreadsRanks() {
+        for (long n : new long[] {3, 10, 20_000, 5_000_000, 50_000_000}) {
+            long a = GenCommand.multiplier(n);
+            assertEquals(java.math.BigInteger.ONE, java.math.BigInteger.valueOf(a).gcd(java.math.BigInteger.valueOf(n)));
+            assertTrue(a > n / 2 && a < n, "n " + n + " a " + a);
+        }
+    }
 }
