@@ -114,6 +114,19 @@ class SweepStatGenTest {
     }
 
     @Test
+    void sampledStatIsCloseToExact() throws Exception {
+        Path t = dir.resolve("z.csv.gz");
+        assertEquals(0, CliRun.of("gen", "--touches", "400K", "--blocks", "100K", "--out", t.toString()).exit);
+        JsonNode exact = new ObjectMapper().readTree(CliRun.of("stat", t.toString(), "--json", "--no-progress").out);
+        JsonNode est = new ObjectMapper().readTree(
+                CliRun.of("stat", t.toString(), "--json", "--no-progress", "--sample", "0.1").out);
+        assertEquals(exact.get("touches").asLong(), est.get("touches").asLong(), "counts stay exact");
+        double d = exact.get("distinct_blocks").asDouble();
+        assertEquals(d, est.get("distinct_blocks").asDouble(), 0.05 * d, "working set within 5%");
+        assertEquals(0.1, est.get("sample_rate").asDouble(), 1e-9);
+    }
+
+    @Test
     void statTakesOneTraceOnly() {
         CliRun run = CliRun.of("stat", "a.csv", "--trace", "b.csv", "--no-progress");
         assertEquals(2, run.exit);

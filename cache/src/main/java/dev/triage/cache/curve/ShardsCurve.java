@@ -69,8 +69,8 @@ public final class ShardsCurve implements HitCurve {
         return new ShardsCurve(sizes, 1.0, maxBlocks, false);
     }
 
-    /** The sampling hash of a block, in {@code [0, P)}. */
-    static long hash(long block) {
+    /** The sampling hash of a block, in {@code [0, P)}: a block is in a sample of rate R when below R·P. */
+    public static long hash(long block) {
         long z = block + 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
         z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;

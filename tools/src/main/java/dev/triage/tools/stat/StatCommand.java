@@ -41,6 +41,11 @@ public final class StatCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "TRACE", description = "The trace (same as --trace).")
     Path positional;
 
+    @Option(names = "--sample", paramLabel = "RATE", defaultValue = "1",
+            description = "Estimate the working set and the reuse histogram from a spatial sample of the blocks at this "
+                    + "rate (e.g. 0.01), for traces whose distinct blocks do not fit in memory. Default: exact.")
+    double sample;
+
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
 
@@ -55,13 +60,16 @@ public final class StatCommand implements Callable<Integer> {
             }
             input.setTracePath(positional);
         }
+        if (!(sample > 0 && sample <= 1)) {
+            throw new UserError("--sample: the rate must be in (0, 1], got " + sample);
+        }
         ClassVocabulary vocabulary = new ClassVocabulary();
         PolicyConfig config = policyFile.load(vocabulary);
         long start = System.nanoTime();
         TraceStats s;
         try (TraceReader reader = input.open(vocabulary);
                 Progress bar = Progress.start("stat", reader.bytesTotal(), !noProgress)) {
-            s = TraceStats.of(reader, config.classifier(), input.blockSize(), bar);
+            s = TraceStats.of(reader, config.classifier(), input.blockSize(), sample, bar);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (json) {
@@ -85,8 +93,10 @@ public final class StatCommand implements Callable<Integer> {
                 Sizes.format(s.bytes[Op.WRITE.ordinal()]), Sizes.format(s.bytes[Op.DISCARD.ordinal()]));
         out.printf(Locale.ROOT, "touches        %,d blocks of %d B: %.1f%% reads, %.1f%% writes%n", s.touches, bs,
                 pct(s.readTouches, s.touches), pct(s.touches - s.readTouches, s.touches));
-        out.printf(Locale.ROOT, "working set    %,d distinct blocks (%s)%n", s.distinctBlocks,
-                Sizes.format(s.distinctBlocks * bs));
+        out.printf(Locale.ROOT, "working set    %s%,d distinct blocks (%s)%s%n", s.rate < 1 ? "~" : "", s.distinctBlocks,
+                Sizes.format(s.distinctBlocks * bs), s.rate < 1
+                        ? String.format(Locale.ROOT, "; it and the reuse histogram from a %.4g sample of the blocks", s.rate)
+                        : "");
         out.printf(Locale.ROOT, "time           %.2f s%n%n", seconds);
         out.printf(Locale.ROOT, "%-14s %12s %8s %12s %8s %7s%n", "class", "requests", "share", "touches", "share", "reads");
         for (int c = 0; c < s.classTouches.length; c++) {
@@ -136,6 +146,7 @@ public final class StatCommand implements Callable<Integer> {
         d.put("discarded_blocks", s.discardedBlocks);
         d.put("distinct_blocks", s.distinctBlocks);
         d.put("cold_touches", s.coldTouches);
+        d.put("sample_rate", s.rate);
         ObjectNode classes = d.putObject("classes");
         for (int c = 0; c < s.classTouches.length; c++) {
             if (s.classRequests[c] > 0) {

@@ -1,6 +1,7 @@
 package dev.triage.tools.stat;
 
 import dev.triage.cache.collect.LongLongMap;
+import dev.triage.cache.curve.ShardsCurve;
 import dev.triage.cache.curve.StackDistances;
 import dev.triage.cache.replay.TouchExpander;
 import dev.triage.hints.BlockRequest;
@@ -33,6 +34,8 @@ public final class TraceStats {
     public long[] classTouches = new long[32];
     public long[] classReadTouches = new long[32];
     public long[] classRequests = new long[32];
+    /** The spatial sampling rate of the working set and the histogram (1: exact). */
+    public double rate = 1;
 
     /** The bucket of a reuse distance. */
     public static int bucket(long d) {
@@ -42,7 +45,18 @@ public final class TraceStats {
     /** Reads the whole trace. */
     public static TraceStats of(TraceReader reader, Classifier classifier, int blockSize, LongConsumer progress)
             throws IOException {
+        return of(reader, classifier, blockSize, 1.0, progress);
+    }
+
+    /** Reads the whole trace; the working set and the histogram from a sample at {@code rate}. */
+    public static TraceStats of(TraceReader reader, Classifier classifier, int blockSize, double rate,
+            LongConsumer progress) throws IOException {
         TraceStats s = new TraceStats();
+        s.rate = rate;
+        long threshold = rate >= 1 ? Long.MAX_VALUE : Math.max(1, Math.round(rate * ShardsCurve.P));
+        long[] sampled = new long[BUCKETS];
+        long sampledCold = 0;
+        long sampledDistinct = 0;
         classifier.bind(reader.processes(), reader.volumes());
         TouchExpander ex = new TouchExpander(blockSize);
         StackDistances sd = new StackDistances();
@@ -65,6 +79,9 @@ public final class TraceStats {
             long count = ex.blockCount(r);
             if (r.op == Op.DISCARD) {
                 for (long i = 0; i < count; i++) {
+                    if (threshold != Long.MAX_VALUE && ShardsCurve.hash(first + i) >= threshold) {
+                        continue;
+                    }
                     if (sd.remove(first + i) != StackDistances.COLD) {
                         gone.put(first + i, 1);
                     }
@@ -86,19 +103,28 @@ public final class TraceStats {
                 s.classReadTouches[c] += count;
             }
             for (long i = 0; i < count; i++) {
+                if (threshold != Long.MAX_VALUE && ShardsCurve.hash(first + i) >= threshold) {
+                    continue;
+                }
                 long d = sd.access(first + i);
                 if (d == StackDistances.COLD) {
-                    s.coldTouches++;
+                    sampledCold++;
                     if (gone.size() == 0 || gone.remove(first + i) == 0) {
-                        s.distinctBlocks++;
+                        sampledDistinct++;
                     }
                 } else {
-                    s.reuse[bucket(d)]++;
+                    sampled[bucket(threshold == Long.MAX_VALUE ? d : (long) (d / rate))]++;
                 }
             }
         }
         if (progress != null) {
             progress.accept(reader.bytesRead());
+        }
+        double scale = threshold == Long.MAX_VALUE ? 1 : 1 / rate;
+        s.coldTouches = Math.round(sampledCold * scale);
+        s.distinctBlocks = Math.round(sampledDistinct * scale);
+        for (int k = 0; k < BUCKETS; k++) {
+            s.reuse[k] = Math.round(sampled[k] * scale);
         }
         return s;
     }
