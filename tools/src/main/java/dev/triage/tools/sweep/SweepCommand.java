@@ -1,6 +1,7 @@
 package dev.triage.tools.sweep;
 
 import dev.triage.cache.collect.LongLongMap;
+import dev.triage.cache.policy.Policies;
 import dev.triage.cache.replay.TouchExpander;
 import dev.triage.hints.BlockRequest;
 import dev.triage.hints.ClassVocabulary;
@@ -104,7 +105,7 @@ public final class SweepCommand implements Callable<Integer> {
         }
         ClassVocabulary vocabulary = new ClassVocabulary();
         List<String> names = Experiment.checkPolicies("--policies", Arrays.asList(policies.split(",")), vocabulary)
-                .stream().distinct().toList();
+                .stream().map(Policies::canonical).distinct().toList();
         PolicyConfig config = policyFile.load(vocabulary);
         int blockSize = input.blockSize();
         long distinct = -1;
@@ -119,7 +120,7 @@ public final class SweepCommand implements Callable<Integer> {
         try (TraceReader reader = input.open(vocabulary);
                 Progress bar = Progress.start("sweep", reader.bytesTotal(), !noProgress)) {
             result = new SweepRunner(config, blockSize, nThreads).run(reader, input.name(),
-                    names.stream().map(n -> dev.triage.cache.policy.Policies.canonical(n)).toList(), sizes,
+                    names, sizes,
                     shardsRate == null ? 0 : shardsRate, shardsBlocks == null ? 0 : shardsBlocks, bar);
         }
         if (csv) {
