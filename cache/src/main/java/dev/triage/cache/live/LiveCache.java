@@ -558,61 +558,13 @@ public final class LiveCache implements AutoCloseable {
             touch(k, ioClass, true, blocks);
             boolean hit = policy.access(touch);
             touchStats.record(ioClass, true, hit);
-            processEvictions();
-            if (!policy.contains(k)) {
-                countBypass(ioClass);
-                writeUncached(volume, backing, k, blockStart, from, to, src, srcFrom, ioClass, wt);
-                continue;
-            }
-            int s = map.get(k);
-            boolean partial = from != 0 || to != bs;
-            if (partial) {
-                // the rest of the line: from the cache, or from the slow side
-                if (s == LongIntHashMap.MISSING || !readLine(s)) {
-                    s = map.get(k);
-                    line.clear();
-                    backing.read(blockStart, line);
-                    if (!policy.contains(k)) { // the line failed verification and left the cache
-                        countBypass(ioClass);
-                        writeUncached(volume, backing, k, blockStart, from, to, src, srcFrom, ioClass, wt);
-                        continue;
-                    }
-                }
-            }
-            line.clear();
-            line.put(from, src, srcFrom, to - from);
-            boolean wasDirty = s != LongIntHashMap.MISSING && state[s] == DIRTY;
             try {
-                if (s == LongIntHashMap.MISSING) {
-                    s = allocSlot();
-                    putLine(s, k, ioClass, DIRTY, line, !wt);
-                } else if (durableState[s] == DIRTY) {
-                    // rule 4: never overwrite the durable copy of a dirty line in place
-                    int old = s;
-                    s = allocSlot();
-                    putLine(s, k, ioClass, DIRTY, line, !wt);
-                    supersede(old);
-                } else {
-                    putLine(s, k, ioClass, DIRTY, line, !wt); // a durable CLEAN entry now mismatches
-                }
+                writeBlock(volume, backing, k, blockStart, from, to, src, srcFrom, ioClass, wt);
             } catch (IOException e) {
                 if (!map.containsKey(k)) {
-                    policy.remove(k);
+                    policy.remove(k); // the block did not make it into the cache
                 }
                 throw e;
-            }
-            if (wt) {
-                // dirty until the slow side has it (a commit meanwhile keeps it as dirty, never as a clean
-                // line the slow side lacks)
-                wtSlots.push(s);
-                if (wasDirty && partial) {
-                    // the line held data the slow side lacks, outside this write: the slow side gets the whole line
-                    writeSlow(volume, backing, k, blockStart, line, ioClass);
-                }
-            } else if (dirtyCount >= options.dirtyHighWatermark() * policy.capacity()) {
-                destageBatch(DESTAGE_BATCH, true); // rule 7: the hard bound
-            } else if (destager != null && dirtyCount >= options.dirtyLowWatermark() * policy.capacity()) {
-                work.signal();
             }
         }
         if (wt) {
@@ -641,6 +593,59 @@ public final class LiveCache implements AutoCloseable {
                 }
             }
             wtSlots.clear();
+        }
+    }
+
+    /** One block of a cached write: into its line (or around the cache when the policy declines it). */
+    private void writeBlock(int volume, Backing backing, long k, long blockStart, int from, int to, ByteBuffer src,
+            int srcFrom, int ioClass, boolean wt) throws IOException {
+        processEvictions();
+        if (!policy.contains(k)) {
+            countBypass(ioClass);
+            writeUncached(volume, backing, k, blockStart, from, to, src, srcFrom, ioClass, wt);
+            return;
+        }
+        if (!wt && dirtyCount >= options.dirtyHighWatermark() * policy.capacity()) {
+            destageBatch(DESTAGE_BATCH, true); // rule 7: the hard bound, before the write takes effect
+        }
+        int s = map.get(k);
+        boolean partial = from != 0 || to != bs;
+        if (partial && (s == LongIntHashMap.MISSING || !readLine(s))) {
+            // the rest of the line from the slow side
+            s = map.get(k);
+            line.clear();
+            backing.read(blockStart, line);
+            if (!policy.contains(k)) { // the line failed verification and left the cache
+                countBypass(ioClass);
+                writeUncached(volume, backing, k, blockStart, from, to, src, srcFrom, ioClass, wt);
+                return;
+            }
+        }
+        line.clear();
+        line.put(from, src, srcFrom, to - from);
+        boolean wasDirty = s != LongIntHashMap.MISSING && state[s] == DIRTY;
+        if (s == LongIntHashMap.MISSING) {
+            s = allocSlot();
+            putLine(s, k, ioClass, DIRTY, line, !wt);
+        } else if (durableState[s] == DIRTY) {
+            // rule 4: never overwrite the durable copy of a dirty line in place
+            int old = s;
+            s = allocSlot();
+            putLine(s, k, ioClass, DIRTY, line, !wt);
+            supersede(old);
+        } else {
+            putLine(s, k, ioClass, DIRTY, line, !wt); // a durable CLEAN entry of the slot now mismatches
+        }
+        if (wt) {
+            // dirty until the slow side has it (a commit meanwhile records it as dirty, never as a clean
+            // line the slow side lacks)
+            wtSlots.push(s);
+            if (wasDirty && partial) {
+                // the line held data the slow side lacks, outside this write: the slow side gets the whole line
+                writeSlow(volume, backing, k, blockStart, line, ioClass);
+            }
+        } else if (destager != null && dirtyCount >= options.dirtyLowWatermark() * policy.capacity()) {
+            work.signal();
         }
     }
 

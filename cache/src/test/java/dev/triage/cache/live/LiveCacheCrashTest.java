@@ -70,8 +70,8 @@ class LiveCacheCrashTest {
                 }
             }
         }
-        System.out.printf("live cache crash test: %d crash points (%d inside a request, %d inside a commit or"
-                + " recovery-relevant write), %d requests, %d sectors verified after crashes, %d violations, %.1f s%n",
+        System.out.printf("live cache crash test: %d crash points (%d with the power cut inside a request, %d of"
+                + " them with unflushed writes on the fast device), %d requests, %d sectors verified after crashes, %d violations, %.1f s%n",
                 total.crashPoints, total.cutInside, total.cutInCommit, total.requests, total.sectorsVerified,
                 total.violations.size(), (System.nanoTime() - t0) / 1e9);
         total.violations.stream().limit(20).forEach(v -> System.out.println("  " + v));
