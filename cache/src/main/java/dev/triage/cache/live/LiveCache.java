@@ -365,14 +365,16 @@ public final class LiveCache implements AutoCloseable {
             codeOf(vocabulary.intern(codeNames.get(i)));
         }
         // rule 3: duplicates after a torn commit; the higher commit sequence wins. Lines of unknown
-        // volumes (deleted before the crash) go.
+        // volumes (deleted before the crash) and beyond a volume's end go.
         boolean[] retired = new boolean[slots];
         for (int s = 0; s < slots; s++) {
             if (state[s] == EMPTY) {
                 continue;
             }
             int volume = volumeOf(key[s]);
-            if (volume < 0 || volume >= (1 << 16) || backings.apply(volume) == null) {
+            Backing b = volume < 0 || volume >= (1 << 16) ? null : backings.apply(volume);
+            if (b == null || (blockOf(key[s]) << shift) >= b.size()) {
+                // a deleted volume, or blocks beyond a volume's end (it shrank): gone
                 droppedUnknown++;
                 dropEntry(s);
                 retiredPrev.push(s);
