@@ -1392,6 +1392,11 @@ public final class LiveCache implements AutoCloseable {
         void line(int volume, long block, int ioClass, boolean dirty);
     }
 
+    /** The fast device the cache lives on. */
+    public BlockDevice device() {
+        return fast;
+    }
+
     public CacheGeometry geometry() {
         return geo;
     }
