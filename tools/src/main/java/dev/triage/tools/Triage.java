@@ -4,6 +4,9 @@ import dev.triage.hints.policy.PolicyFileException;
 import dev.triage.hints.trace.TraceFormatException;
 import dev.triage.tools.capture.AnnotateCommand;
 import dev.triage.tools.capture.CaptureCommand;
+import dev.triage.tools.pool.CheckCommand;
+import dev.triage.tools.pool.PoolCommand;
+import dev.triage.tools.pool.VolumeCommand;
 import dev.triage.tools.replay.CompareCommand;
 import dev.triage.tools.replay.ReplayCommand;
 import dev.triage.tools.serve.ServeCommand;
@@ -21,8 +24,8 @@ import picocli.CommandLine.Command;
         description = "A hint-aware caching block layer: replay hinted block traces, compare cache policies per I/O class.",
         subcommands = {CompareCommand.class, ReplayCommand.class, SweepCommand.class, StatCommand.class,
                 GenCommand.class, PoliciesCommand.class, ServeCommand.class, CaptureCommand.class,
-                AnnotateCommand.class,
-                CommandLine.HelpCommand.class},
+                AnnotateCommand.class, PoolCommand.class, VolumeCommand.class,
+                CheckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with: triage compare    (the bundled trace, the default policy file)"})
 public final class Triage implements Runnable {
 
