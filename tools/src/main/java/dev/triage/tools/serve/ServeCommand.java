@@ -107,13 +107,13 @@ public final class ServeCommand implements Callable<Integer> {
                 registry.add(new Export(s.name(), desc, be, new Access(s.allowCns(), s.secret())));
             }
             ServerMetrics metrics = new ServerMetrics(id -> id < classes.size() ? classes.name(id) : "class" + id);
-            MetricsHttpServer http = metricsAddress == null ? null : new MetricsHttpServer(address(metricsAddress), metrics);
+            MetricsHttpServer http = metricsAddress == null ? null : new MetricsHttpServer(addressOption("--metrics", metricsAddress), metrics);
             NbdServer server = new NbdServer(registry, config, metrics);
             if (unix != null) {
                 server.listenUnix(unix);
             }
             if (tcp != null) {
-                server.listenTcp(address(tcp));
+                server.listenTcp(addressOption("--tcp", tcp));
             }
             if (http != null) {
                 log.info("metrics on http://{}/metrics", http.address());
@@ -135,6 +135,9 @@ public final class ServeCommand implements Callable<Integer> {
             registry.close();
             spec.commandLine().getErr().println("triage serve: " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
         }
     }
 
@@ -149,10 +152,27 @@ public final class ServeCommand implements Callable<Integer> {
         return new BlockDeviceBackend(d, s.readOnly(), c -> ExportBackend.NO_ZONE);
     }
 
+    /** {@code [HOST:]PORT}; no host = 127.0.0.1, an empty host ({@code :PORT}) = every address. */
     static InetSocketAddress address(String s) {
         int colon = s.lastIndexOf(':');
         String host = colon < 0 ? "127.0.0.1" : s.substring(0, colon);
-        int port = Integer.parseInt(s.substring(colon + 1));
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("'" + s + "': expected [HOST:]PORT with a port 0-65535");
+        }
         return new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, port);
+    }
+
+    private InetSocketAddress addressOption(String option, String value) {
+        try {
+            return address(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + e.getMessage());
+        }
     }
 }
