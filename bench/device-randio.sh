@@ -4,8 +4,10 @@
 #
 #   bench/device-randio.sh [DIR]          DIR defaults to ./target/bench (must not be tmpfs)
 #
-# Environment: SIZE=1G THREADS=4 SECONDS=10 WARMUP=2 BS=4096 FUA_SECONDS=5 KEEP=0 (keep the file)
-# Phases (each SECONDS long after WARMUP), for randread then randwrite:
+# Environment: SIZE=1G THREADS=4 PHASE_SECONDS=10 WARMUP=2 BS=4096 FUA_SECONDS=5 ROUNDS=1 KEEP=0 (keep the file)
+# With ROUNDS>1 every phase runs ROUNDS times, interleaved (round 1 of all, then round 2 ...), and the
+# table shows the median of each, so that a noisy neighbour hurts every runner alike.
+# Phases (each PHASE_SECONDS long after WARMUP), for randread then randwrite:
 #   java ffm       FileDevice, pread/pwrite through the FFM API, THREADS threads, 1 request each
 #   java channel   FileDevice, FileChannel with ExtendedOpenOption.DIRECT, same
 #   fio io_uring   ioengine=io_uring direct=1 numjobs=THREADS iodepth=1   <- the reference
@@ -20,10 +22,11 @@ triage_find_java
 dir=${1:-$here/target/bench}
 SIZE=${SIZE:-1G}
 THREADS=${THREADS:-4}
-SECONDS_=${SECONDS:-10}
+SECONDS_=${PHASE_SECONDS:-10}
 WARMUP=${WARMUP:-2}
 BS=${BS:-4096}
 FUA_SECONDS=${FUA_SECONDS:-5}
+ROUNDS=${ROUNDS:-1}
 
 command -v fio >/dev/null || { echo "device-randio: fio is missing; run scripts/install-test-deps.sh" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "device-randio: python3 is needed to read fio's JSON" >&2; exit 1; }
@@ -86,26 +89,37 @@ PY
 }
 
 echo "device-randio: $file ($fstype, $SIZE), bs=$BS, $THREADS threads, ${SECONDS_}s per phase after ${WARMUP}s warm-up" >&2
-for mode in randread randwrite; do
-  java_run "$mode" ffm
-  java_run "$mode" channel
-  fio_run "$mode" "fio io_uring jobs=$THREADS qd=1" io_uring "$THREADS" 1
-  fio_run "$mode" "fio io_uring jobs=1 qd=$THREADS" io_uring 1 "$THREADS"
-  fio_run "$mode" "fio psync jobs=$THREADS" psync "$THREADS" 1
+for round in $(seq 1 "$ROUNDS"); do
+  echo "device-randio: round $round of $ROUNDS" >&2
+  for mode in randread randwrite; do
+    java_run "$mode" ffm
+    java_run "$mode" channel
+    fio_run "$mode" "fio io_uring jobs=$THREADS qd=1" io_uring "$THREADS" 1
+    if [ "$THREADS" -gt 1 ]; then
+      fio_run "$mode" "fio io_uring jobs=1 qd=$THREADS" io_uring 1 "$THREADS"
+    fi
+    fio_run "$mode" "fio psync jobs=$THREADS" psync "$THREADS" 1
+  done
+  java_run randwrite-fua ffm rwf_dsync 1 "$FUA_SECONDS"
+  java_run randwrite-fua ffm write_then_fdatasync 1 "$FUA_SECONDS"
 done
-java_run randwrite-fua ffm rwf_dsync 1 "$FUA_SECONDS"
-java_run randwrite-fua ffm write_then_fdatasync 1 "$FUA_SECONDS"
 
 echo
-echo "4 KiB random I/O on $file ($fstype), $THREADS threads, $(nproc) cores, $(date -u +%FT%TZ)"
+echo "4 KiB random I/O on $file ($fstype), $THREADS threads, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $ROUNDS round(s) (median), $(date -u +%FT%TZ)"
 python3 - "$results" "$THREADS" <<'PY'
-import sys
+import statistics, sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 threads = sys.argv[2]
-ref = {r[0]: float(r[2]) for r in rows if r[1] == "fio io_uring jobs=%s qd=1" % threads}
-print("%-14s %-34s %10s %9s %9s %9s %12s" % ("mode", "runner", "IOPS", "MiB/s", "p50 us", "p99 us", "vs io_uring"))
+groups = {}
 for r in rows:
-    ratio = "%.2f" % (float(r[2]) / ref[r[0]]) if r[0] in ref else "-"
-    print("%-14s %-34s %10s %9s %9s %9s %12s" % (r[0], r[1], r[2], r[3], r[4], r[5], ratio))
+    groups.setdefault((r[0], r[1]), []).append([float(x) for x in r[2:6]])
+med = {k: [statistics.median(col) for col in zip(*v)] for k, v in groups.items()}
+ref = {k[0]: v[0] for k, v in med.items() if k[1] == "fio io_uring jobs=%s qd=1" % threads}
+print("%-14s %-34s %10s %9s %9s %9s %12s %s" % ("mode", "runner", "IOPS", "MiB/s", "p50 us", "p99 us",
+                                               "vs io_uring", "IOPS of each round"))
+for (mode, runner), v in med.items():
+    ratio = "%.2f" % (v[0] / ref[mode]) if mode in ref else "-"
+    each = " ".join("%.0f" % x[0] for x in groups[(mode, runner)])
+    print("%-14s %-34s %10.0f %9.1f %9.1f %9.1f %12s %s" % (mode, runner, v[0], v[1], v[2], v[3], ratio, each))
 PY
 rm -f "$results"

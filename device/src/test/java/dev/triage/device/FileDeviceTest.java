@@ -129,6 +129,23 @@ class FileDeviceTest {
     }
 
     @Test
+    void aSystemErrorNamesThePathOffsetLengthAndCause() throws IOException {
+        try (FileDevice dev = FileDevice.create(file, SIZE)) {
+            dev.write(0, random(8192, 5), false);
+            try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                raf.setLength(4096); // shrunk behind the device's back
+            }
+            IOException e = assertThrows(IOException.class, () -> dev.read(4096, Buffers.allocateAligned(4096)));
+            assertTrue(e.getMessage().contains("read of 4096 bytes at offset 4096 on " + file)
+                    && e.getMessage().contains("end of file"), e.getMessage());
+            assertEquals(1, dev.stats().errors());
+            ByteBuffer first = Buffers.allocateAligned(4096);
+            dev.read(0, first);
+            assertEquals(random(8192, 5).limit(4096), first.flip(), "the data before the error is intact");
+        }
+    }
+
+    @Test
     void readOnlyRefusesWrites() throws IOException {
         FileDevice.createSparse(file, SIZE);
         try (FileDevice dev = FileDevice.open(file, FileDevice.Options.DEFAULT.withReadOnly(true))) {

@@ -47,6 +47,20 @@ class PolicyPropertiesTest {
         }
     }
 
+    @Property(tries = 100)
+    void deterministic(@ForAll("traces") List<Step> steps, @ForAll("capacities") int c) {
+        for (String name : Policies.names()) {
+            List<Long> evictedA = new java.util.ArrayList<>();
+            List<Long> evictedB = new java.util.ArrayList<>();
+            CachePolicy a = Policies.create(name, c, UNIFORM);
+            CachePolicy b = Policies.create(name, c, UNIFORM);
+            a.setEvictionListener((block, cls) -> evictedA.add(block));
+            b.setEvictionListener((block, cls) -> evictedB.add(block));
+            assertEquals(Replay.hits(a, steps), Replay.hits(b, steps), name);
+            assertEquals(evictedA, evictedB, name);
+        }
+    }
+
     /**
      * With room for every block, a policy misses only cold touches (first touches, or first
      * after a discard). Holds for every registered policy; {@code dss} only with a table that

@@ -21,7 +21,8 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * RandIoBench --file PATH [--mode randread|randwrite|randwrite-fua] [--threads 4] [--seconds 10]
- *             [--warmup 2] [--bs 4096] [--engine ffm|channel] [--fua rwf_dsync|fdatasync]
+ *             [--warmup 2] [--bs 4096] [--engine ffm|channel] [--fua rwf_dsync|write_then_fdatasync]
+ *             [--direct true|false]
  * </pre>
  */
 public final class RandIoBench {
@@ -38,6 +39,7 @@ public final class RandIoBench {
         int bs = 4096;
         FileDevice.Engine engine = FileDevice.Engine.FFM;
         FileDevice.FuaMode fua = FileDevice.FuaMode.RWF_DSYNC;
+        boolean direct = true;
         PrintStream out = System.out;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -54,6 +56,7 @@ public final class RandIoBench {
                 case "--bs" -> bs = Integer.parseInt(v);
                 case "--engine" -> engine = FileDevice.Engine.valueOf(v.toUpperCase(Locale.ROOT));
                 case "--fua" -> fua = FileDevice.FuaMode.valueOf(v.toUpperCase(Locale.ROOT));
+                case "--direct" -> direct = Boolean.parseBoolean(v);
                 default -> usage("unknown option " + a);
             }
         }
@@ -65,7 +68,8 @@ public final class RandIoBench {
         if (!write && !mode.equals("randread")) {
             usage("--mode must be randread, randwrite or randwrite-fua, not " + mode);
         }
-        FileDevice.Options options = FileDevice.Options.DEFAULT.withEngine(engine).withFuaMode(fua);
+        FileDevice.Options options = FileDevice.Options.DEFAULT.withEngine(engine).withFuaMode(fua)
+                .withDirect(direct);
         try (FileDevice dev = FileDevice.open(Path.of(file), options)) {
             long blocks = dev.size() / bs;
             if (blocks == 0 || bs % dev.alignment() != 0) {
@@ -138,17 +142,19 @@ public final class RandIoBench {
             all.add(lat[t]);
         }
         double iops = total / (elapsed / 1e9);
-        out.printf(Locale.ROOT, "java mode=%s engine=%s fua=%s threads=%d bs=%d seconds=%.1f ops=%d iops=%.0f"
-                + " mibps=%.1f lat_p50_us=%.1f lat_p99_us=%.1f bounces=%d%n", mode, engine.name().toLowerCase(
-                        Locale.ROOT), fuaMode.name().toLowerCase(Locale.ROOT), threads, bs, elapsed / 1e9, total,
-                iops, iops * bs / (1 << 20), all.getValueAtPercentile(50) / 1e3,
-                all.getValueAtPercentile(99) / 1e3, dev.stats().bounces());
+        String engineName = engine.name().toLowerCase(Locale.ROOT);
+        String fuaName = fuaMode.name().toLowerCase(Locale.ROOT);
+        out.printf(Locale.ROOT, "java mode=%s engine=%s fua=%s direct=%s threads=%d bs=%d seconds=%.1f ops=%d"
+                + " iops=%.0f mibps=%.1f lat_p50_us=%.1f lat_p99_us=%.1f bounces=%d%n", mode, engineName, fuaName,
+                dev.options().direct(), threads, bs, elapsed / 1e9, total, iops, iops * bs / (1 << 20),
+                all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3, dev.stats().bounces());
     }
 
     private static void usage(String problem) {
         System.err.println("RandIoBench: " + problem);
         System.err.println("usage: RandIoBench --file PATH [--mode randread|randwrite|randwrite-fua] [--threads N]"
-                + " [--seconds S] [--warmup S] [--bs BYTES] [--engine ffm|channel] [--fua rwf_dsync|fdatasync]");
+                + " [--seconds S] [--warmup S] [--bs BYTES] [--engine ffm|channel] [--fua rwf_dsync|write_then_fdatasync]"
+                + " [--direct true|false]");
         System.exit(2);
     }
 }

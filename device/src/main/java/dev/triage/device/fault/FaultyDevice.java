@@ -38,6 +38,24 @@ import java.util.Random;
  * they were, a failed flush makes nothing durable, a failed read leaves the buffer untouched)
  * and is counted in {@link #injected(DeviceOp)}.
  *
+ * <p>A crash test, typically:
+ *
+ * <pre>{@code
+ * for (long seed = 0; seed < 1000; seed++) {               // or one seed per jqwik try
+ *     FaultyDevice dev = new FaultyDevice(64L << 20);      // 64 MiB, 512-byte sectors
+ *     Store store = Store.create(dev);                     // the code under test
+ *     store.put(k1, v1);
+ *     store.sync();                                        // ends in dev.flush()
+ *     store.put(k2, v2);                                   // unflushed: may survive, or not
+ *     dev.crash(seed);                                     // power loss, then reboot
+ *     Store again = Store.open(dev);                       // recovery must succeed
+ *     assertEquals(v1, again.get(k1));                     // flushed data always survives
+ * }
+ * FaultyDevice dev = new FaultyDevice(1 << 20);
+ * dev.failWritesAt(4096, 512);                             // EIO on every write touching a sector
+ * dev.failNext(DeviceOp.FLUSH, 1);                         // EIO on the next flush
+ * }</pre>
+ *
  * <p>Discarded ranges read as zeros. Thread-safe (every method is synchronized): meant for
  * tests, not for speed.
  */
