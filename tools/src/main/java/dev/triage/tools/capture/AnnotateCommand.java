@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
 
 /** {@code triage annotate}: label a raw ftrace/blkparse trace with DSS classes from its ext4 image. */
 @Command(name = "annotate", mixinStandardHelpOptions = true,
-        description = {"Label every request of a raw block trace (ftrace block_rq_issue text with",
-                "ext4_ext_map_blocks_exit events, or blkparse text) with its DSS class, read from the",
-                "ext4 file system it was taken on, and write the hinted CSV v1."},
+        description = {"Label every request of a raw block trace (ftrace block_rq_issue text with "
+                + "ext4_ext_map_blocks_exit events, or blkparse text) with its DSS class, read from the "
+                + "ext4 file system it was taken on, and write the hinted CSV v1."},
         footer = {"", "Examples:",
                 "  triage annotate --trace trace.txt --image fs.img --out run.csv.gz",
                 "  triage annotate --trace ftrace.txt.gz --layout devtree-raw/ --out devtree.csv.gz"})

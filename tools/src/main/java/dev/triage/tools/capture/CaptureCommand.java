@@ -26,10 +26,11 @@ import picocli.CommandLine.Parameters;
  * when it ends, fails, or is interrupted.
  */
 @Command(name = "capture", mixinStandardHelpOptions = true,
-        description = {"Record a hinted block trace of a command's file-system workload (needs root):",
-                "a sparse image, a loop device, mkfs.ext4, mount, the command run there with $TRIAGE_MNT set",
-                "inside a memory cgroup, block_rq_issue + ext4_ext_map_blocks_exit through tracefs, then",
-                "every request labelled with its DSS class from the file system's own structures."},
+        description = {"Record a hinted block trace of a command's file-system workload (needs root).",
+                "On a sparse image, a loop device and a fresh ext4, the command runs with $TRIAGE_MNT set and a "
+                        + "small memory cgroup; block_rq_issue and ext4_ext_map_blocks_exit are traced through a "
+                        + "tracefs instance of its own, and every request is labelled with its DSS class from the "
+                        + "file system's own structures."},
         footer = {"", "Examples:",
                 "  triage capture --out untar.csv.gz -- sh -c 'tar -C $TRIAGE_MNT -xf linux.tar.xz'",
                 "  triage capture --out pgbench.csv.gz --fs-size 8G --mem-limit 128M -- workloads/pgbench.sh"})
