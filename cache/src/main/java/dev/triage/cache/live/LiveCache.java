@@ -258,6 +258,12 @@ public final class LiveCache implements AutoCloseable {
         return c;
     }
 
+    /** The write mode a cache device was formatted with, or null when it holds no cache. */
+    public static CacheMode storedMode(BlockDevice fast) throws IOException {
+        CacheHeader h = readHeader(fast);
+        return h == null ? null : h.mode();
+    }
+
     /** Reads the header of a cache device, or null when the device holds no valid one. */
     static CacheHeader readHeader(BlockDevice fast) throws IOException {
         ByteBuffer b = Buffers.allocateAligned(CacheGeometry.PAGE, Math.max(4096, fast.alignment()));
@@ -1411,6 +1417,27 @@ public final class LiveCache implements AutoCloseable {
 
     public CacheMode mode() {
         return options.mode();
+    }
+
+    /**
+     * Stops the destager and does nothing more, as if the process died here (for crash tests:
+     * the devices are then crashed and the cache opened again).
+     */
+    void halt() {
+        closed = true;
+        if (destager != null) {
+            lock.lock();
+            try {
+                work.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            try {
+                destager.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Stops the destager and commits. Dirty lines stay in the cache (they are durable). */
