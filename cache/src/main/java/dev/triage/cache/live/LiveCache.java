@@ -226,6 +226,16 @@ public final class LiveCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Heap bytes per slot of the in-memory table (the arrays; the policy's own structures and the
+     * key map come on top, about 16-40 B per line depending on the policy).
+     */
+    public static int heapBytesPerSlot() {
+        // key 8, crc 4, stamp 4, class 4, state 1, durable state 1, seq 8, verified 1, durable crc 4,
+        // queued 1, rewritten-in 8, free stack 4, dirty ring 4
+        return 8 + 4 + 4 + 4 + 1 + 1 + 8 + 1 + 4 + 1 + 8 + 4 + 4;
+    }
+
     /** Slots kept out of the policy's capacity for lines waiting for a commit before reuse. */
     static int reserveOf(int slots) {
         return Math.max(8, Math.min(slots / 8, Math.max(64, slots / 16)));
