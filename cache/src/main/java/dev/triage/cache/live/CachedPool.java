@@ -22,25 +22,19 @@ public final class CachedPool implements AutoCloseable {
     private final Pool pool;
     private final LiveCache cache; // null: no fast device
     private final PolicyConfig config;
-    private final Map<Integer, VolumeBacking> backings = new ConcurrentHashMap<>();
-
-    private CachedPool(Pool pool, PolicyConfig config) {
-        this.pool = pool;
-        this.config = config;
-        for (Volume v : pool.list()) {
-            backings.put(v.id(), new VolumeBacking(v));
-        }
-        this.cache = null;
-    }
+    private final Map<Integer, VolumeBacking> backings; // the cache's view of the volumes, by id
 
     private CachedPool(Pool pool, PolicyConfig config, LiveCache cache, Map<Integer, VolumeBacking> backings) {
         this.pool = pool;
         this.config = config;
         this.cache = cache;
-        this.backings.putAll(backings);
+        this.backings = backings;
     }
 
-    /** How the cache of a pool is run: its policy (a name of {@code Policies}) and write mode. */
+    /**
+     * How the cache of a pool is run: its policy (a name of {@code Policies}) and write mode (null
+     * when opening: the mode the cache was formatted with).
+     */
     public record CacheSpec(String policy, CacheMode mode) {
         public static CacheSpec defaults() {
             return new CacheSpec("dss", CacheMode.WRITE_THROUGH);
@@ -66,14 +60,19 @@ public final class CachedPool implements AutoCloseable {
 
     private static CachedPool attach(Pool pool, BlockDevice fast, PolicyConfig config, CacheSpec spec,
             boolean format) throws IOException {
-        if (fast == null) {
-            return new CachedPool(pool, config);
-        }
         Map<Integer, VolumeBacking> backings = new ConcurrentHashMap<>();
         for (Volume v : pool.list()) {
             backings.put(v.id(), new VolumeBacking(v));
         }
-        LiveCache.Options options = LiveCache.Options.of(spec.policy(), config.table(), spec.mode());
+        if (fast == null) {
+            return new CachedPool(pool, config, null, backings);
+        }
+        CacheMode mode = spec.mode();
+        if (mode == null) {
+            CacheMode stored = format ? null : LiveCache.storedMode(fast);
+            mode = stored != null ? stored : CacheMode.WRITE_THROUGH;
+        }
+        LiveCache.Options options = LiveCache.Options.of(spec.policy(), config.table(), mode);
         LiveCache cache;
         try {
             cache = format ? LiveCache.format(fast, Pool.BLOCK_SIZE, options, backings::get)
@@ -163,6 +162,13 @@ public final class CachedPool implements AutoCloseable {
             throw new IOException("no volume " + name + " in " + pool);
         }
         return v;
+    }
+
+    /** Stops the cache's destager and nothing more, as if the process died (for crash tests). */
+    void halt() {
+        if (cache != null) {
+            cache.halt();
+        }
     }
 
     /** Commits the cache (its lines stay, dirty ones included) and the pool. */

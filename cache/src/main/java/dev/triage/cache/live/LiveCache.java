@@ -226,6 +226,16 @@ public final class LiveCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Heap bytes per slot of the in-memory table (the arrays; the policy's own structures and the
+     * key map come on top, about 16-40 B per line depending on the policy).
+     */
+    public static int heapBytesPerSlot() {
+        // key 8, crc 4, stamp 4, class 4, state 1, durable state 1, seq 8, verified 1, durable crc 4,
+        // queued 1, rewritten-in 8, free stack 4, dirty ring 4
+        return 8 + 4 + 4 + 4 + 1 + 1 + 8 + 1 + 4 + 1 + 8 + 4 + 4;
+    }
+
     /** Slots kept out of the policy's capacity for lines waiting for a commit before reuse. */
     static int reserveOf(int slots) {
         return Math.max(8, Math.min(slots / 8, Math.max(64, slots / 16)));
@@ -256,6 +266,12 @@ public final class LiveCache implements AutoCloseable {
         LOG.info("formatted cache on {}: {} slots of {} B, policy {} ({} blocks), {}", fast.describe(), geo.slots(),
                 blockSize, options.policy(), c.policy.capacity(), options.mode());
         return c;
+    }
+
+    /** The write mode a cache device was formatted with, or null when it holds no cache. */
+    public static CacheMode storedMode(BlockDevice fast) throws IOException {
+        CacheHeader h = readHeader(fast);
+        return h == null ? null : h.mode();
     }
 
     /** Reads the header of a cache device, or null when the device holds no valid one. */
@@ -1411,6 +1427,27 @@ public final class LiveCache implements AutoCloseable {
 
     public CacheMode mode() {
         return options.mode();
+    }
+
+    /**
+     * Stops the destager and does nothing more, as if the process died here (for crash tests:
+     * the devices are then crashed and the cache opened again).
+     */
+    void halt() {
+        closed = true;
+        if (destager != null) {
+            lock.lock();
+            try {
+                work.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            try {
+                destager.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** Stops the destager and commits. Dirty lines stay in the cache (they are durable). */

@@ -40,6 +40,9 @@ public final class PoolCommand implements Runnable {
         public Integer call() throws Exception {
             PolicyConfig config = devices.config();
             CachedPool.CacheSpec spec = devices.cacheSpec();
+            if (spec.mode() == null) {
+                spec = new CachedPool.CacheSpec(spec.policy(), dev.triage.cache.live.CacheMode.WRITE_THROUGH);
+            }
             BlockDevice s = devices.device(devices.slow,
                     slowSize == null ? 0 : PoolDevices.parseSize(slowSize, "--slow-size"), "--slow");
             BlockDevice f = null;

@@ -30,9 +30,9 @@ public final class PoolDevices {
             description = "The cache policy (see triage policies). Default: ${DEFAULT-VALUE}.")
     String policy;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "write-through",
+    @Option(names = "--mode", paramLabel = "MODE",
             description = "Cache write mode: write-through or write-back (a class's write_mode overrides it)."
-                    + " Default: ${DEFAULT-VALUE}.")
+                    + " Default: write-through for a new cache, else the mode it was created with.")
     String mode;
 
     @Option(names = "--buffered", description = "Open the devices without O_DIRECT (for file systems without it,"
@@ -57,7 +57,7 @@ public final class PoolDevices {
 
     CachedPool.CacheSpec cacheSpec() {
         try {
-            return new CachedPool.CacheSpec(policy, CacheMode.parse(mode));
+            return new CachedPool.CacheSpec(policy, mode == null ? null : CacheMode.parse(mode));
         } catch (IllegalArgumentException e) {
             throw new UserError("--mode: " + e.getMessage());
         }
