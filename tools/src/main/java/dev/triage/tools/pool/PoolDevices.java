@@ -41,12 +41,18 @@ public final class PoolDevices {
 
     /** Devices given by another command's options (e.g. {@code triage stat --pool}). */
     public static PoolDevices of(Path slow, Path fast, PolicyFileInput policyFile, boolean buffered) {
+        return of(slow, fast, policyFile, "dss", null, buffered);
+    }
+
+    /** Devices given by another command's options; {@code mode} null keeps the cache's stored mode. */
+    public static PoolDevices of(Path slow, Path fast, PolicyFileInput policyFile, String policy, String mode,
+            boolean buffered) {
         PoolDevices d = new PoolDevices();
         d.slow = slow;
         d.fast = fast;
         d.policyFile = policyFile;
-        d.policy = "dss";
-        d.mode = "write-through";
+        d.policy = policy;
+        d.mode = mode;
         d.buffered = buffered;
         return d;
     }
@@ -79,7 +85,7 @@ public final class PoolDevices {
     }
 
     /** Opens the pool and, when --fast is given, its cache. */
-    CachedPool open() throws IOException {
+    public CachedPool open() throws IOException {
         PolicyConfig config = config();
         BlockDevice s = device(slow, 0, "--pool");
         BlockDevice f = null;

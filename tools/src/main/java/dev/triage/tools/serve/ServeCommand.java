@@ -8,6 +8,12 @@ import dev.triage.server.backend.FileChannelBackend;
 import dev.triage.server.export.Access;
 import dev.triage.server.export.Export;
 import dev.triage.server.export.ExportRegistry;
+import dev.triage.cache.live.CachedPool;
+import dev.triage.server.backend.PoolVolumeBackend;
+import dev.triage.tools.pool.PoolDevices;
+import dev.triage.tools.replay.PolicyFileInput;
+import java.nio.file.Path;
+import picocli.CommandLine;
 import dev.triage.server.metrics.MetricsHttpServer;
 import dev.triage.server.metrics.ServerMetrics;
 import dev.triage.server.session.NbdServer;
@@ -39,11 +45,37 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--export", required = true, paramLabel = "NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B][,secret=S][,description=T][,direct|,channel]",
+    @Option(names = "--export", paramLabel = "NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B][,secret=S][,description=T][,direct|,channel]",
             description = {"An export served from a plain file (created or extended to size=): mapped into memory, or with "
                 + "channel through FileChannel reads and writes, or with direct through O_DIRECT (FileDevice). Repeatable; the first "
                 + "is the default export."})
     List<String> exports = new ArrayList<>();
+
+    @Option(names = "--pool", paramLabel = "DEV",
+            description = "Serve the volumes of a pool (triage pool create) through its class-aware cache: one export "
+                    + "per volume, named after it.")
+    Path pool;
+
+    @Option(names = "--fast", paramLabel = "DEV", description = "With --pool: the pool's cache (fast) device.")
+    Path fast;
+
+    @Option(names = "--policy", paramLabel = "NAME", defaultValue = "dss",
+            description = "With --pool: the cache policy. Default: ${DEFAULT-VALUE}.")
+    String cachePolicy;
+
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "With --pool: write-through or write-back. Default: the mode the cache was created with.")
+    String cacheMode;
+
+    @Option(names = "--buffered", description = "With --pool: open the devices without O_DIRECT.")
+    boolean buffered;
+
+    @Option(names = "--no-guest-classes",
+            description = "With --pool: do not read the guests' ext4 structures to classify their requests.")
+    boolean noGuestClasses;
+
+    @CommandLine.Mixin
+    PolicyFileInput policyFile = new PolicyFileInput();
 
     @Option(names = "--unix", paramLabel = "PATH", description = "Listen on a Unix socket.")
     Path unix;
@@ -91,9 +123,24 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (exports.isEmpty() && pool == null) {
+            throw new ParameterException(spec.commandLine(), "give --export NAME=FILE and/or --pool DEV");
+        }
         ClassVocabulary classes = new ClassVocabulary();
         ExportRegistry registry = new ExportRegistry();
+        CachedPool cachedPool = null;
         try {
+            if (pool != null) {
+                cachedPool = PoolDevices.of(pool, fast, policyFile, cachePolicy, cacheMode, buffered).open();
+                classes = cachedPool.config().vocabulary();
+                for (var v : cachedPool.volumes()) {
+                    ExportBackend be = new PoolVolumeBackend(cachedPool, v.name(), !noGuestClasses);
+                    registry.add(new Export(v.name(), be.describe(), be, new Access(java.util.Set.of(), null)));
+                }
+                if (cachedPool.volumes().isEmpty()) {
+                    log.warn("the pool has no volumes yet (triage volume create)");
+                }
+            }
             for (String arg : exports) {
                 ExportSpec s;
                 try {
@@ -106,7 +153,8 @@ public final class ServeCommand implements Callable<Integer> {
                 String desc = s.description().isEmpty() ? be.describe() : s.description();
                 registry.add(new Export(s.name(), desc, be, new Access(s.allowCns(), s.secret())));
             }
-            ServerMetrics metrics = new ServerMetrics(id -> id < classes.size() ? classes.name(id) : "class" + id);
+            ClassVocabulary names = classes;
+            ServerMetrics metrics = new ServerMetrics(id -> id < names.size() ? names.name(id) : "class" + id);
             MetricsHttpServer http = metricsAddress == null ? null : new MetricsHttpServer(addressOption("--metrics", metricsAddress), metrics);
             NbdServer server = new NbdServer(registry, config, metrics);
             if (unix != null) {
@@ -128,16 +176,39 @@ public final class ServeCommand implements Callable<Integer> {
                 registry.close();
                 stop.countDown();
             });
+            CachedPool poolToClose = cachedPool;
             Runtime.getRuntime().addShutdownHook(hook);
+            if (poolToClose != null) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        hook.join();
+                        poolToClose.close();
+                    } catch (Exception e) {
+                        log.error("closing the pool: {}", e.toString());
+                    }
+                }));
+            }
             stop.await();
             return 0;
         } catch (java.io.IOException e) {
             registry.close();
+            closeQuietly(cachedPool);
             spec.commandLine().getErr().println("triage serve: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
             registry.close();
+            closeQuietly(cachedPool);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(CachedPool p) {
+        if (p != null) {
+            try {
+                p.close();
+            } catch (Exception e) {
+                log.warn("closing the pool: {}", e.toString());
+            }
         }
     }
 
