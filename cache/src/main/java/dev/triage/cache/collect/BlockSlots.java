@@ -15,6 +15,8 @@ public final class BlockSlots {
     public static final int NIL = IntLinkedLists.NIL;
 
     private static final int INITIAL = 1024;
+    /** The most slots a table can have: 2^28 (1 TiB of 4 KiB blocks), the map's limit. */
+    public static final int MAX_SLOTS = 1 << 28;
 
     private final int maxSlots;
     private final LongIntHashMap index;
@@ -35,9 +37,9 @@ public final class BlockSlots {
      * @param withKeys whether to keep the per-slot long {@link #key}
      */
     public BlockSlots(long maxSlots, int lists, boolean withKeys) {
-        if (maxSlots < 0 || maxSlots > (1 << 30)) {
+        if (maxSlots < 0 || maxSlots > MAX_SLOTS) {
             throw new IllegalArgumentException(
-                    "capacity " + maxSlots + " blocks is outside 0.." + (1 << 30));
+                    "capacity " + maxSlots + " blocks is outside 0.." + MAX_SLOTS);
         }
         this.maxSlots = (int) maxSlots;
         this.withKeys = withKeys;

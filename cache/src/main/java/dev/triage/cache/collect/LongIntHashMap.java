@@ -1,13 +1,11 @@
 package dev.triage.cache.collect;
 
-import java.util.Arrays;
-
 /**
  * A map from {@code long} keys to non-negative {@code int} values, by open addressing with
  * linear probing and backward-shift deletion (no tombstones), so that a steady mix of puts and
  * removes never degrades or reallocates. Every key is allowed. Lookups, puts and removes
  * allocate nothing; a put allocates only when the table grows (it doubles when more than half
- * full).
+ * full, up to 2^29 cells, which then may fill to 7/8).
  *
  * <p>Not thread safe. Iteration order is unspecified.
  */
@@ -17,9 +15,9 @@ public final class LongIntHashMap {
 
     private static final long FREE = 0x8000_0000_0000_0000L; // marks an empty cell
 
-    private long[] keys;
-    private int[] values;
-    private int mask;
+    // keys and values interleaved (key at 2i, value at 2i+1), so a lookup touches one cache line
+    private long[] table;
+    private int mask; // cells - 1
     private int size;
     private int resizeAt;
     // the key FREE itself is stored out of line
@@ -29,16 +27,17 @@ public final class LongIntHashMap {
     /** A map that holds {@code expected} entries before it first grows. */
     public LongIntHashMap(int expected) {
         int cells = Integer.highestOneBit(Math.max(4, expected) * 2 - 1) << 1;
-        if (cells <= 0) {
+        if (cells <= 0 || cells > 1 << 29) {
             throw new IllegalArgumentException("map of " + expected + " entries is too large");
         }
         allocate(cells);
     }
 
     private void allocate(int cells) {
-        keys = new long[cells];
-        Arrays.fill(keys, FREE);
-        values = new int[cells];
+        table = new long[cells * 2];
+        for (int i = 0; i < table.length; i += 2) {
+            table[i] = FREE;
+        }
         mask = cells - 1;
         resizeAt = cells / 2;
     }
@@ -58,12 +57,12 @@ public final class LongIntHashMap {
         if (key == FREE) {
             return hasFreeKey ? freeKeyValue : MISSING;
         }
-        long[] k = keys;
+        long[] t = table;
         int m = mask;
         for (int i = hash(key) & m; ; i = (i + 1) & m) {
-            long c = k[i];
+            long c = t[2 * i];
             if (c == key) {
-                return values[i];
+                return (int) t[2 * i + 1];
             }
             if (c == FREE) {
                 return MISSING;
@@ -93,22 +92,22 @@ public final class LongIntHashMap {
             freeKeyValue = value;
             return old;
         }
-        long[] k = keys;
+        long[] t = table;
         int m = mask;
         int i = hash(key) & m;
         for (; ; i = (i + 1) & m) {
-            long c = k[i];
+            long c = t[2 * i];
             if (c == key) {
-                int old = values[i];
-                values[i] = value;
+                int old = (int) t[2 * i + 1];
+                t[2 * i + 1] = value;
                 return old;
             }
             if (c == FREE) {
                 break;
             }
         }
-        k[i] = key;
-        values[i] = value;
+        t[2 * i] = key;
+        t[2 * i + 1] = value;
         if (++size > resizeAt) {
             grow();
         }
@@ -129,11 +128,11 @@ public final class LongIntHashMap {
             size--;
             return freeKeyValue;
         }
-        long[] k = keys;
+        long[] t = table;
         int m = mask;
         int i = hash(key) & m;
         for (; ; i = (i + 1) & m) {
-            long c = k[i];
+            long c = t[2 * i];
             if (c == key) {
                 break;
             }
@@ -141,52 +140,59 @@ public final class LongIntHashMap {
                 return MISSING;
             }
         }
-        int old = values[i];
+        int old = (int) t[2 * i + 1];
         size--;
         // backward-shift deletion: pull later entries of the probe run into the hole
         int hole = i;
         for (int j = (hole + 1) & m; ; j = (j + 1) & m) {
-            long c = k[j];
+            long c = t[2 * j];
             if (c == FREE) {
                 break;
             }
             int home = hash(c) & m;
             // move c into the hole when its home is not in the cyclic range (hole, j]
             if (((j - home) & m) >= ((j - hole) & m)) {
-                k[hole] = c;
-                values[hole] = values[j];
+                t[2 * hole] = c;
+                t[2 * hole + 1] = t[2 * j + 1];
                 hole = j;
             }
         }
-        k[hole] = FREE;
+        t[2 * hole] = FREE;
         return old;
     }
 
     /** Removes every entry (keeps the table). */
     public void clear() {
-        Arrays.fill(keys, FREE);
+        for (int i = 0; i < table.length; i += 2) {
+            table[i] = FREE;
+        }
         hasFreeKey = false;
         size = 0;
     }
 
     private void grow() {
-        long[] oldKeys = keys;
-        int[] oldValues = values;
-        if (oldKeys.length >= 1 << 30) {
+        long[] old = table;
+        int cells = mask + 1;
+        if (cells >= 1 << 29) {
+            // the largest table: allow it to fill to 7/8 rather than fail
+            if (resizeAt < cells - cells / 8) {
+                resizeAt = cells - cells / 8;
+                return;
+            }
             throw new IllegalStateException("map is full at " + size + " entries");
         }
-        allocate(oldKeys.length * 2);
-        long[] k = keys;
+        allocate((mask + 1) * 2);
+        long[] t = table;
         int m = mask;
-        for (int j = 0; j < oldKeys.length; j++) {
-            long c = oldKeys[j];
+        for (int j = 0; j < old.length; j += 2) {
+            long c = old[j];
             if (c != FREE) {
                 int i = hash(c) & m;
-                while (k[i] != FREE) {
+                while (t[2 * i] != FREE) {
                     i = (i + 1) & m;
                 }
-                k[i] = c;
-                values[i] = oldValues[j];
+                t[2 * i] = c;
+                t[2 * i + 1] = old[j + 1];
             }
         }
     }

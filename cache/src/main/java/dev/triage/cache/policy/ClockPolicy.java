@@ -6,8 +6,9 @@ import dev.triage.cache.collect.IntLinkedLists;
  * CLOCK (second chance) with one reference bit. The clock is kept as a list whose tail is the
  * hand and whose head is just behind it: a hit sets the block's bit; to evict, the hand clears
  * set bits and passes those blocks (they move to the head) until it finds a clear bit, whose
- * block goes. A new block enters just behind the hand with its bit clear (as in Caffeine's
- * simulator and libCacheSim), so it gets a second chance only once it is touched again.
+ * block goes. A new block enters just behind the hand with its bit clear, so it gets a second
+ * chance only once it is touched again (textbook variants that set the bit on load make a
+ * newly loaded block survive one sweep even if it is never touched again).
  */
 public final class ClockPolicy extends AbstractPolicy {
     private static final int LIST = 0;

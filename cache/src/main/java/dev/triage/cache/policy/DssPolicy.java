@@ -31,7 +31,7 @@ import java.util.Arrays;
  * e8fa8195} (2023) visits eligible classes in a size-weighted round robin (a quota of {@code
  * size × 256 / smallest class size} lines each). We keep strict order because it is the
  * semantics the policy file states (a priority means "evicted after every lower one"), it is
- * what the DSS paper evaluates, and it makes results independent of quota refresh timing; the
+ * the order DSS describes, and it makes results independent of quota refresh timing; the
  * round robin exists in OCF to spread lock contention over LRU lists, which a simulator and a
  * single-threaded policy do not have.
  */

@@ -58,6 +58,13 @@ public final class Policies {
         }
     }
 
+    /** Removes a policy and its aliases (for tests and plug-ins). */
+    public static synchronized void unregister(String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        FACTORIES.remove(key);
+        ALIASES.values().removeIf(key::equals);
+    }
+
     /**
      * Makes the policy called {@code name} (or an alias) with {@code capacityBlocks} blocks.
      *

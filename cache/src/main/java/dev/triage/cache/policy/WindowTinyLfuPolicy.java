@@ -82,12 +82,20 @@ public final class WindowTinyLfuPolicy extends AbstractPolicy {
             if (victim == NIL) {
                 victim = l.tail(WINDOW);
             }
+            int loser;
             if (candidate == NIL || victim == NIL) {
-                evict(victim == NIL ? candidate : victim);
+                loser = victim == NIL ? candidate : victim;
             } else if (sketch.frequency(slots.block(candidate)) > sketch.frequency(slots.block(victim))) {
-                evict(victim);
+                loser = victim;
             } else {
-                evict(candidate);
+                loser = candidate;
+            }
+            if (slots.block(loser) == t.block) {
+                // only in caches of one or two blocks, whose main region holds nothing but the
+                // candidate: the missed block itself lost; it was never admitted, so no eviction
+                slots.release(loser);
+            } else {
+                evict(loser);
             }
         }
         return false;

@@ -28,6 +28,17 @@ public final class ClassStats {
         }
     }
 
+    /** Adds counts to a class (for copies and merges). */
+    public void add(int ioClass, long touchCount, long hitCount, long readTouchCount, long readHitCount) {
+        if (ioClass >= touches.length) {
+            grow(ioClass);
+        }
+        touches[ioClass] += touchCount;
+        hits[ioClass] += hitCount;
+        readTouches[ioClass] += readTouchCount;
+        readHits[ioClass] += readHitCount;
+    }
+
     private void grow(int ioClass) {
         int n = Math.max(ioClass + 1, touches.length * 2);
         touches = Arrays.copyOf(touches, n);

@@ -77,7 +77,12 @@ public final class CloudPhysicsReader implements TraceReader {
             limit -= pos;
             pos = 0;
         }
-        int n = in.read(buf, limit, buf.length - limit);
+        int n;
+        try {
+            n = in.read(buf, limit, buf.length - limit);
+        } catch (IOException e) {
+            throw new IOException(source + ": after record " + records + ": " + e.getMessage(), e);
+        }
         if (n < 0) {
             eof = true;
         } else {

@@ -263,16 +263,18 @@ public final class HintedCsvWriter implements Closeable, Flushable {
             return b;
         }
 
-        /** Flags by bits (bits 0..15 index a small cache). */
+        /** RWBS strings by their bits (the op and flag bits and {@link Rwbs#KNOWN}). */
+        private final byte[][] rwbs = new byte[1 << 12][];
+
         byte[] ofFlags(int bits) {
-            int id = bits & 0xffff;
-            if (id >= bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, 1 << 16);
+            if ((bits & ~(0x7ff | Rwbs.KNOWN)) != 0) {
+                return Rwbs.format(bits).getBytes(StandardCharsets.US_ASCII);
             }
-            byte[] b = bytes[id];
+            int key = (bits & 0x7ff) | (bits & Rwbs.KNOWN) >>> 4;
+            byte[] b = rwbs[key];
             if (b == null) {
                 b = Rwbs.format(bits).getBytes(StandardCharsets.US_ASCII);
-                bytes[id] = b;
+                rwbs[key] = b;
             }
             return b;
         }

@@ -77,7 +77,14 @@ final class LineSource {
             buf = bigger;
             chars.bytes = bigger;
         }
-        int n = in.read(buf, limit, buf.length - limit);
+        int n;
+        try {
+            n = in.read(buf, limit, buf.length - limit);
+        } catch (TraceFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(source + ": after line " + lineNumber + ": " + e.getMessage(), e);
+        }
         if (n < 0) {
             eof = true;
         } else {

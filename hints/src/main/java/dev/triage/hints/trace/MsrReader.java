@@ -85,9 +85,6 @@ public final class MsrReader extends LineTraceReader {
         if (offset > Long.MAX_VALUE - size) {
             throw new BadLine("Offset " + offset + " + Size " + size + " overflows");
         }
-        if (firstTicks < 0 && ticks > Long.MAX_VALUE / 100) {
-            throw new BadLine("Timestamp " + ticks + " is too large");
-        }
         int volume = BlockRequest.UNKNOWN;
         if (deviceFilter != null) {
             if (!sameDisk(b)) {
@@ -98,9 +95,11 @@ public final class MsrReader extends LineTraceReader {
             disk.append(lines.chars, starts[1], ends[1]).append('_').append(lines.chars, starts[2], ends[2]);
             volume = volumes.intern(disk);
         }
-        if (firstTicks < 0) {
-            firstTicks = ticks;
+        long first = firstTicks < 0 ? ticks : firstTicks;
+        if (Math.abs(ticks - first) > Long.MAX_VALUE / 100) {
+            throw new BadLine("Timestamp " + ticks + " is too far from the first one, " + first);
         }
+        firstTicks = first;
         r.clear();
         r.tsNs = (ticks - firstTicks) * 100;
         r.op = op;

@@ -17,6 +17,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import dev.triage.tools.pool.PoolDevices;
+import dev.triage.tools.pool.PoolStatCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,11 +51,27 @@ public final class StatCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document.")
     boolean json;
 
+    @Option(names = "--pool", paramLabel = "DEV",
+            description = "Describe a pool instead of a trace: space and cache use per volume, class and zone.")
+    Path pool;
+
+    @Option(names = "--fast", paramLabel = "DEV", description = "With --pool: the pool's cache (fast) device.")
+    Path fast;
+
+    @Option(names = "--buffered", description = "With --pool: open the devices without O_DIRECT.")
+    boolean buffered;
+
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
     @Override
     public Integer call() throws Exception {
+        if (pool != null) {
+            if (positional != null || input.tracePath() != null) {
+                throw new UserError("stat: give a trace or --pool, not both");
+            }
+            return PoolStatCommand.print(PoolDevices.of(pool, fast, policyFile, buffered), json);
+        }
         if (positional != null) {
             if (input.tracePath() != null && !input.tracePath().equals(positional)) {
                 throw new UserError("two traces given (" + positional + " and --trace " + input.tracePath() + ")");
