@@ -4,7 +4,7 @@
 #
 #   bench/replay-speed.sh TRACE [options]
 #     --format F        the trace's format when not detected (lirs, cloudphysics, csv, ...)
-#     --policies LIST   default lru,arc,s3fifo,wtinylfu,dss,opt
+#     --policies LIST   default lru,arc,s3fifo,wtinylfu,dss,opt ("none": the replay's own floor)
 #     --cache SIZE      10% of the distinct blocks (default), BYTES, or blocks:N
 #     --rounds N        rounds in one JVM, best kept (default 3)
 #     --jar JAR         the triage jar to measure (default tools/target/triage.jar; an older
@@ -78,6 +78,7 @@ simname() {
   esac
 }
 for p in ${policies//,/ }; do
+  [ "$p" = none ] && continue
   s=$(simname "$p")
   simblocks=$blocks
   # linked.Sieve evicts while size + 1 >= maximum-size (simulator 3.2.4): it holds one entry less

@@ -32,9 +32,12 @@ import java.util.Locale;
  * reads, parses and simulates on the calling thread); wall-clock rates are printed beside it.
  *
  * <pre>
- * ReplaySpeed --trace FILE [--format lirs] [--block-size 4096] [--policies lru,arc] [--cache 10%|BYTES|blocks:N]
+ * ReplaySpeed --trace FILE [--format lirs] [--block-size 4096] [--policies none,lru,arc] [--cache 10%|BYTES|blocks:N]
  *             [--rounds 3]
  * </pre>
+ *
+ * <p>The policy {@code none} ({@link NoPolicy}) keeps nothing: its figure is the replay's own
+ * floor (reading, parsing, classifying, batching, counting).
  */
 public final class ReplaySpeed {
     private ReplaySpeed() {}
@@ -82,7 +85,8 @@ public final class ReplaySpeed {
             long hits = 0;
             long touches = 0;
             for (int r = 0; r < rounds; r++) {
-                Simulation sim = new Simulation(p, blocks * blockSize, Policies.create(p, blocks, config.table()));
+                Simulation sim = new Simulation(p, blocks * blockSize,
+                        p.equals("none") ? new NoPolicy() : Policies.create(p, blocks, config.table()));
                 long start = System.nanoTime();
                 long cpu = mx.getCurrentThreadCpuTime();
                 TraceTotals totals;

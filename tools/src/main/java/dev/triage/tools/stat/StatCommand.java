@@ -45,7 +45,8 @@ public final class StatCommand implements Callable<Integer> {
 
     @Option(names = "--sample", paramLabel = "RATE", defaultValue = "1",
             description = "Estimate the working set and the reuse histogram from a spatial sample of the blocks at this "
-                    + "rate (e.g. 0.01), for traces whose distinct blocks do not fit in memory. Default: exact.")
+                    + "rate (e.g. 0.01), for traces whose distinct blocks do not fit in memory; distances below 1/RATE "
+                    + "are not resolved (they show as 0 or as 1/RATE and more). Default: exact.")
     double sample;
 
     @Option(names = "--json", description = "Print one JSON document.")
