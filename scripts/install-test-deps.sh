@@ -5,7 +5,7 @@ set -euo pipefail
 declare -A pkg_of=(
   [qemu-img]=qemu-utils [qemu-io]=qemu-utils [qemu-nbd]=qemu-utils
   [nbdinfo]=libnbd-bin [nbdcopy]=libnbd-bin [nbdkit]=nbdkit
-  [fio]=fio [mkfs.ext4]=e2fsprogs [debugfs]=e2fsprogs [zstd]=zstd
+  [fio]=fio [mkfs.ext4]=e2fsprogs [debugfs]=e2fsprogs [zstd]=zstd [openssl]=openssl
 )
 missing=()
 for tool in "${!pkg_of[@]}"; do

@@ -12,7 +12,7 @@ only the trace's map_blocks events knew their owner. Given the raw trace, disagr
 blocks that ext4_ext_map_blocks_exit gave to more than one inode during the run (freed and
 reused: the final image only knows the last owner) are counted apart as "reused".
 """
-import collections, gzip, re, subprocess, sys
+import collections, gzip, re, subprocess, sys, tempfile
 
 def sh(*args):
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
@@ -27,10 +27,10 @@ def size_class(n):
     return "file_huge"
 
 def debugfs(img, commands):
-    path = img + ".debugfs-cmds"
-    with open(path, "w") as f:
+    with tempfile.NamedTemporaryFile("w", suffix=".debugfs") as f:
         f.write("\n".join(commands) + "\n")
-    return subprocess.run(["debugfs", "-f", path, img], capture_output=True, text=True).stdout
+        f.flush()
+        return subprocess.run(["debugfs", "-f", f.name, img], capture_output=True, text=True).stdout
 
 def reused_blocks(raw):
     owners = collections.defaultdict(set)

@@ -8,8 +8,6 @@ import dev.triage.server.protocol.Request;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
@@ -208,14 +206,6 @@ final class RawClient implements AutoCloseable {
         } catch (IOException e) {
             return true;
         }
-    }
-
-    InputStream rawIn() {
-        return in;
-    }
-
-    OutputStream rawOut() {
-        return out;
     }
 
     @Override

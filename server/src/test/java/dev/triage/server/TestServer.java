@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.Set;
 
 /**
- * A server for tests: exports {@code disk} (a file of {@code size} bytes, 512-byte blocks, zone
+ * A server for tests: exports {@code disk} (a mapped file of {@code size} bytes, 512-byte blocks, zone
  * of a class = class id % 3), {@code ro} (read-only), {@code secret} (secret "s3cret") and
  * {@code alice} (CN alice only), on a Unix socket and a TCP port.
  */
@@ -36,7 +36,7 @@ final class TestServer implements AutoCloseable {
         this.dir = dir;
         this.file = dir.resolve("disk.img");
         this.socket = dir.resolve("nbd.sock");
-        disk = new FileChannelBackend(file, size, 512, false, c -> c % 3);
+        disk = new FileChannelBackend(file, size, 512, false, true, c -> c % 3);
         registry.add(new Export("disk", "test disk", disk, Access.open()));
         byte[] ro = new byte[1 << 20];
         java.util.Arrays.fill(ro, (byte) 0x5a);

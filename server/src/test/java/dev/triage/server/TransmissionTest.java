@@ -300,7 +300,68 @@ class TransmissionTest {
 
     @Test
     void pipelinedRequestsAllGetAnswers() throws IOException {
+        pipeline(open(Mode.STRUCTURED, false, "disk"));
+    }
+
+    @Test
+    void manyClientsAtOnceSeeEachOthersWrites() throws Exception {
+        int clients = 8;
+        int blocks = 32;
+        long region = 128L * 1024;
+        long base = 5L << 20;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        java.util.List<java.util.concurrent.Future<byte[]>> written = new java.util.ArrayList<>();
+        for (int k = 0; k < clients; k++) {
+            int id = k;
+            written.add(pool.submit(() -> {
+                byte[] all = new byte[blocks * 4096];
+                new Random(100 + id).nextBytes(all);
+                try (RawClient c = open(Mode.SIMPLE, false, "disk")) {
+                    for (int b = 0; b < blocks; b++) {
+                        c.request(0, Nbd.CMD_WRITE, b, base + id * region + b * 4096L, 4096);
+                        c.out.write(all, b * 4096, 4096);
+                    }
+                    c.flush();
+                    for (int b = 0; b < blocks; b++) {
+                        assertEquals(0, c.simpleReply().error());
+                    }
+                    c.request(0, Nbd.CMD_FLUSH, 99, 0, 0);
+                    c.flush();
+                    assertEquals(0, c.simpleReply().error());
+                }
+                return all;
+            }));
+        }
+        byte[][] data = new byte[clients][];
+        for (int k = 0; k < clients; k++) {
+            data[k] = written.get(k).get();
+        }
+        pool.close();
+        // Another connection reads every region back (multi-conn: one consistent export).
         try (RawClient c = open(Mode.STRUCTURED, false, "disk")) {
+            for (int k = 0; k < clients; k++) {
+                c.request(0, Nbd.CMD_READ, k, base + k * region, blocks * 4096);
+                c.flush();
+                int[] err = new int[1];
+                assertArrayEquals(data[k], readReply(c, Mode.STRUCTURED, k, blocks * 4096, err));
+            }
+        }
+        assertEquals(0, server.metrics.internalErrors.get());
+    }
+
+    @Test
+    void pipelinedRequestsWithWorkerThreads(@TempDir Path other) throws IOException {
+        try (TestServer withWorkers = new TestServer(other, SIZE, new dev.triage.server.session.ServerConfig(null, false, 16, 4))) {
+            RawClient c = withWorkers.unixClient();
+            c.greet();
+            c.ack(Nbd.OPT_STRUCTURED_REPLY);
+            c.go("disk");
+            pipeline(c);
+        }
+    }
+
+    private static void pipeline(RawClient client) throws IOException {
+        try (RawClient c = client) {
             int n = 200;
             byte[] block = new byte[4096];
             for (int i = 0; i < n; i++) {

@@ -6,11 +6,13 @@ import dev.triage.tools.capture.AnnotateCommand;
 import dev.triage.tools.capture.CaptureCommand;
 import dev.triage.tools.pool.CheckCommand;
 import dev.triage.tools.pool.PoolCommand;
-import dev.triage.tools.pool.PoolStatCommand;
 import dev.triage.tools.pool.VolumeCommand;
 import dev.triage.tools.replay.CompareCommand;
 import dev.triage.tools.replay.ReplayCommand;
 import dev.triage.tools.serve.ServeCommand;
+import dev.triage.tools.gen.GenCommand;
+import dev.triage.tools.stat.StatCommand;
+import dev.triage.tools.sweep.SweepCommand;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
@@ -20,9 +22,10 @@ import picocli.CommandLine.Command;
 /** The {@code triage} command line. */
 @Command(name = "triage", mixinStandardHelpOptions = true, version = "triage 0.1.0",
         description = "A hint-aware caching block layer: replay hinted block traces, compare cache policies per I/O class.",
-        subcommands = {CompareCommand.class, ReplayCommand.class, PoliciesCommand.class, ServeCommand.class,
-                CaptureCommand.class, AnnotateCommand.class, PoolCommand.class, VolumeCommand.class,
-                PoolStatCommand.class, CheckCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {CompareCommand.class, ReplayCommand.class, SweepCommand.class, StatCommand.class,
+                GenCommand.class, PoliciesCommand.class, ServeCommand.class, CaptureCommand.class,
+                AnnotateCommand.class, PoolCommand.class, VolumeCommand.class,
+                CheckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with: triage compare    (the bundled trace, the default policy file)"})
 public final class Triage implements Runnable {
 

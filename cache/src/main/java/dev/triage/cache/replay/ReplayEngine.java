@@ -6,6 +6,7 @@ import dev.triage.hints.BlockRequest;
 import dev.triage.hints.classify.Classifier;
 import dev.triage.hints.trace.TraceReader;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,7 +21,9 @@ import java.util.function.LongConsumer;
  *
  * <p>When a simulation needs the future (the optimum), the touches are first gathered and a
  * reverse pass computes each touch's next use ({@link Touch#nextUse}): the next touch of the
- * same block, or never when the block is not touched again or is discarded first.
+ * same block, or never when the block is not touched again or is discarded first. Few touches
+ * are gathered in memory; many go to temporary files ({@link #spoolAbove(long, Path)}), so that
+ * memory stays bounded by the distinct blocks however long the trace.
  */
 public final class ReplayEngine {
     static final int BATCH = 8192;
@@ -29,6 +32,9 @@ public final class ReplayEngine {
     private final TouchExpander expander;
     private final int threads;
     private final LongConsumer progress;
+    /** Touches gathered in memory for the optimum before spooling to disk; ~1/4 of the heap at 29 B a touch. */
+    private long spoolAbove = Long.getLong("triage.replay.spoolAbove", Runtime.getRuntime().maxMemory() / 4 / 29);
+    private Path spoolDir = Path.of(System.getProperty("triage.replay.spoolDir", System.getProperty("java.io.tmpdir")));
 
     /**
      * @param blockSize the cache unit in bytes
@@ -41,24 +47,14 @@ public final class ReplayEngine {
         this.progress = progress;
     }
 
-    /** Replays {@code reader} (classifying each request) through every simulation. */
-    public TraceTotals run(TraceReader reader, Classifier classifier, List<Simulation> sims) throws IOException {
-        boolean future = sims.stream().anyMatch(s -> s.policy().needsFuture());
+    /** Replays {@code reader} (classifying each request) through every simulation (or curve). */
+    public TraceTotals run(TraceReader reader, Classifier classifier, List<? extends TouchConsumer> sims)
+            throws IOException {
+        boolean future = sims.stream().anyMatch(TouchConsumer::needsFuture);
         TraceTotals totals = new TraceTotals();
         classifier.bind(reader.processes(), reader.volumes());
         if (future) {
-            List<TouchBatch> log = new ArrayList<>();
-            read(reader, classifier, totals, () -> {
-                TouchBatch b = new TouchBatch(BATCH);
-                log.add(b);
-                return b;
-            }, b -> {});
-            computeNextUse(log);
-            dispatch(sims, log.size(), workers -> {
-                for (TouchBatch b : log) {
-                    workers.accept(b);
-                }
-            }, false);
+            runWithFuture(reader, classifier, sims, totals);
         } else {
             int n = Math.min(threads, sims.size());
             BlockingQueue<TouchBatch> free = new ArrayBlockingQueue<>(4 * n + 4);
@@ -69,6 +65,74 @@ public final class ReplayEngine {
         }
         totals.skippedLines = reader.skipped();
         return totals;
+    }
+
+    /**
+     * The optimum's path: gather the touches, compute next uses backward, replay forward. In
+     * memory while the touches are few (faster); past {@link #spoolAbove} touches they go to a
+     * temporary file instead ({@link SpooledTouches}), so memory is bounded by the distinct
+     * blocks, not by the trace.
+     */
+    private void runWithFuture(TraceReader reader, Classifier classifier, List<? extends TouchConsumer> sims,
+            TraceTotals totals) throws IOException {
+        List<TouchBatch> log = new ArrayList<>();
+        SpooledTouches[] spool = {null};
+        TouchBatch spare = new TouchBatch(BATCH);
+        long limit = Math.max(1, spoolAbove / BATCH);
+        try {
+            read(reader, classifier, totals, () -> spool[0] != null ? spare : new TouchBatch(BATCH), b -> {
+                if (spool[0] == null && log.size() >= limit) {
+                    spool[0] = new SpooledTouches(spoolDir, BATCH);
+                    for (TouchBatch x : log) {
+                        spool[0].append(x);
+                    }
+                    log.clear();
+                }
+                if (spool[0] != null) {
+                    spool[0].append(b);
+                } else {
+                    log.add(b);
+                }
+            });
+            if (spool[0] == null) {
+                computeNextUse(log);
+                dispatch(sims, log.size(), workers -> {
+                    for (TouchBatch b : log) {
+                        workers.accept(b);
+                    }
+                }, false);
+                return;
+            }
+            SpooledTouches sp = spool[0];
+            log.clear();
+            sp.computeNextUse((int) Math.min(1 << 24, Math.max(16, sp.touches() / 8)));
+            int n = Math.min(threads, sims.size());
+            BlockingQueue<TouchBatch> free = new ArrayBlockingQueue<>(4 * n + 4);
+            for (int i = 0; i < 4 * n + 4; i++) {
+                free.add(new TouchBatch(BATCH));
+            }
+            dispatch(sims, -1, workers -> {
+                for (long c = 0; c < sp.chunks(); c++) {
+                    TouchBatch b = take(free);
+                    sp.read(c, b);
+                    workers.accept(b);
+                }
+            }, true, free);
+        } finally {
+            if (spool[0] != null) {
+                spool[0].close();
+            }
+        }
+    }
+
+    /**
+     * Sets how many touches the optimum's path keeps in memory before it spools them to a
+     * temporary file in {@code dir} (null: the system's temporary directory).
+     */
+    public ReplayEngine spoolAbove(long touches, Path dir) {
+        this.spoolAbove = Math.max(1, touches);
+        this.spoolDir = dir != null ? dir : Path.of(System.getProperty("java.io.tmpdir"));
+        return this;
     }
 
     private static TouchBatch take(BlockingQueue<TouchBatch> q) {
@@ -171,16 +235,17 @@ public final class ReplayEngine {
         }
     }
 
-    private void dispatch(List<Simulation> sims, int batches, Producer producer, boolean recycle) throws IOException {
+    private void dispatch(List<? extends TouchConsumer> sims, int batches, Producer producer, boolean recycle)
+            throws IOException {
         dispatch(sims, batches, producer, recycle, null);
     }
 
-    private void dispatch(List<Simulation> sims, int batches, Producer producer, boolean recycle,
+    private void dispatch(List<? extends TouchConsumer> sims, int batches, Producer producer, boolean recycle,
             BlockingQueue<TouchBatch> free) throws IOException {
         int n = Math.min(threads, sims.size());
         if (n <= 1) {
             producer.produce(b -> {
-                for (Simulation s : sims) {
+                for (TouchConsumer s : sims) {
                     s.apply(b);
                 }
                 if (recycle) {
@@ -189,7 +254,7 @@ public final class ReplayEngine {
             });
             return;
         }
-        List<List<Simulation>> shares = new ArrayList<>();
+        List<List<TouchConsumer>> shares = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             shares.add(new ArrayList<>());
         }
@@ -202,7 +267,7 @@ public final class ReplayEngine {
         for (int w = 0; w < n; w++) {
             BlockingQueue<TouchBatch> q = new ArrayBlockingQueue<>(recycle ? 4 * n + 8 : 64);
             queues.add(q);
-            List<Simulation> mine = shares.get(w);
+            List<TouchConsumer> mine = shares.get(w);
             Thread t = Thread.ofPlatform().name("replay-" + w).daemon().unstarted(() -> {
                 try {
                     while (true) {
@@ -211,7 +276,7 @@ public final class ReplayEngine {
                             return;
                         }
                         if (failure.get() == null) {
-                            for (Simulation s : mine) {
+                            for (TouchConsumer s : mine) {
                                 s.apply(b);
                             }
                         }

@@ -6,7 +6,7 @@ import dev.triage.cache.policy.Touch;
 /**
  * One policy at one cache size, fed touches in trace order, counting hits per class.
  */
-public final class Simulation {
+public final class Simulation implements TouchConsumer {
     private final String policyName;
     private final long cacheBytes;
     private final CachePolicy policy;
@@ -21,6 +21,7 @@ public final class Simulation {
     }
 
     /** Applies a batch of touches. Allocates nothing. */
+    @Override
     public void apply(TouchBatch b) {
         long start = System.nanoTime();
         CachePolicy p = policy;
@@ -53,6 +54,11 @@ public final class Simulation {
 
     public long cacheBytes() {
         return cacheBytes;
+    }
+
+    @Override
+    public boolean needsFuture() {
+        return policy.needsFuture();
     }
 
     public CachePolicy policy() {

@@ -114,11 +114,17 @@ class ReplayEngineTest {
     }
 
     private long[][] run(List<BlockRequest> trace, int threads, List<String> policies, long capacity) throws IOException {
+        return run(trace, threads, policies, capacity, Long.MAX_VALUE);
+    }
+
+    private long[][] run(List<BlockRequest> trace, int threads, List<String> policies, long capacity, long spoolAbove)
+            throws IOException {
         List<Simulation> sims = new ArrayList<>();
         for (String p : policies) {
             sims.add(new Simulation(p, capacity * 4096, Policies.create(p, capacity, PolicyTable.uniform(vocab))));
         }
-        new ReplayEngine(4096, threads, null).run(new ListTraceReader(trace), Classifier.tagsOnly(vocab), sims);
+        new ReplayEngine(4096, threads, null).spoolAbove(spoolAbove, spoolDir)
+                .run(new ListTraceReader(trace), Classifier.tagsOnly(vocab), sims);
         long[][] out = new long[sims.size()][];
         for (int i = 0; i < sims.size(); i++) {
             ClassStats s = sims.get(i).stats();
@@ -149,5 +155,24 @@ class ReplayEngineTest {
         for (int i = 0; i < noOpt.size(); i++) {
             assertArrayEquals(one[all.indexOf(noOpt.get(i))], streamed[i], noOpt.get(i));
         }
+    }
+
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path spoolDir;
+
+    /** The optimum spooled to disk (several chunks, a partial last one) scores as in memory; the files go. */
+    @Test
+    void spooledOptimumAgreesWithInMemory() throws IOException {
+        List<BlockRequest> trace = randomTrace(99, 20_000, 2500); // ~60K touches: 8 chunks
+        List<String> policies = List.of("opt", "lru", "dss");
+        long[][] memory = run(trace, 1, policies, 600);
+        long[][] spooledEarly = run(trace, 1, policies, 600, 1);
+        long[][] spooledLate = run(trace, 2, policies, 600, 3 * ReplayEngine.BATCH);
+        for (int i = 0; i < policies.size(); i++) {
+            assertArrayEquals(memory[i], spooledEarly[i], policies.get(i));
+            assertArrayEquals(memory[i], spooledLate[i], policies.get(i));
+        }
+        assertEquals(0, java.nio.file.Files.list(spoolDir).count(), "temporary files are deleted");
+        org.junit.jupiter.api.Assertions.assertTrue(memory[0][1] + memory[0][5] > 0, "opt hits something");
     }
 }

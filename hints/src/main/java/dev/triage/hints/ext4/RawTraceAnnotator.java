@@ -14,7 +14,8 @@ import java.util.zip.GZIPInputStream;
 /**
  * Labels a raw trace (ftrace text or blkparse text, plain or gzip) with {@link Ext4Labeller}:
  * a first pass collects the map_blocks events, a second labels each issued request in order
- * and hands it to a {@link Sink}, with {@code tsNs} made relative to the first request.
+ * and hands it to a {@link Sink}, with {@code tsNs} made relative to the first request (and never
+ * decreasing).
  */
 public final class RawTraceAnnotator {
     /** Receives each labelled request (the instance is reused). */
@@ -71,6 +72,7 @@ public final class RawTraceAnnotator {
             }
         }
         long base = -1;
+        long last = 0;
         try (BufferedReader in = open(trace)) {
             long line = 0;
             for (String s; (s = in.readLine()) != null; ) {
@@ -91,7 +93,9 @@ public final class RawTraceAnnotator {
                 if (base < 0) {
                     base = r.tsNs;
                 }
-                r.tsNs = Math.max(0, r.tsNs - base);
+                // Never decreasing (the format's rule), even if the tracer's CPUs disagreed a little.
+                r.tsNs = Math.max(last, r.tsNs - base);
+                last = r.tsNs;
                 labeller.label(r);
                 requests++;
                 sink.accept(r);

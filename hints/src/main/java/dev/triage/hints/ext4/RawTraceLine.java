@@ -160,15 +160,16 @@ public final class RawTraceLine {
         if (flags < 0) {
             throw new IllegalArgumentException("bad RWBS '" + rwbs + "'");
         }
+        // As the shared trace readers do: a pre-flush without data is a flush; 'N' is ignored.
         Op op;
-        if ((flags & Rwbs.READ) != 0) {
+        if ((flags & Rwbs.DISCARD) != 0) {
+            op = Op.DISCARD;
+        } else if ((flags & Rwbs.FLUSH) != 0 || ((flags & Rwbs.PREFLUSH) != 0 && count == 0)) {
+            op = Op.FLUSH;
+        } else if ((flags & Rwbs.READ) != 0) {
             op = Op.READ;
         } else if ((flags & Rwbs.WRITE) != 0) {
             op = Op.WRITE;
-        } else if ((flags & Rwbs.DISCARD) != 0) {
-            op = Op.DISCARD;
-        } else if ((flags & Rwbs.FLUSH) != 0) {
-            op = Op.FLUSH;
         } else {
             return false; // 'N': no data, no flush
         }
@@ -178,7 +179,7 @@ public final class RawTraceLine {
         r.length = op == Op.FLUSH ? 0 : count * 512;
         r.flags = flags;
         r.ioprio = prio;
-        r.comm = comm.isEmpty() ? BlockRequest.UNKNOWN : processes.intern(comm);
+        r.comm = comm.isEmpty() ? BlockRequest.UNKNOWN : processes.intern(comm.replace(',', '_'));
         r.tsNs = tsNs;
         return true;
     }

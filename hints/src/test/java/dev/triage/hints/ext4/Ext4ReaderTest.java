@@ -116,6 +116,31 @@ class Ext4ReaderTest {
         assertEquals(expected, names, "directory entries (" + options + ")");
     }
 
+    /** The same image read through a loop device (root only): a block device's size comes from sysfs. */
+    @org.junit.jupiter.api.Test
+    void readsFromABlockDevice() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name"))
+                && Ext4TestImages.tool("losetup") != null, "needs root and losetup: skipping the block device test");
+        Path img = Ext4TestImages.mkfs("loop.img", 32L << 20, tree, "-b", "4096");
+        Ext4Image fromFile;
+        try (FileExt4Source src = new FileExt4Source(img)) {
+            fromFile = Ext4Reader.read(src);
+        }
+        String loop = Ext4TestImages.run(List.of(Ext4TestImages.tool("losetup").toString(), "--find", "--show", "--read-only",
+                img.toString())).trim();
+        try (FileExt4Source dev = new FileExt4Source(Path.of(loop))) {
+            assertEquals(32L << 20, dev.size());
+            Ext4Image fromDev = Ext4Reader.read(dev);
+            assertEquals(fromFile.blocks().rangeCount(), fromDev.blocks().rangeCount());
+            for (int r = 0; r < fromFile.blocks().rangeCount(); r++) {
+                assertEquals(fromFile.blocks().rangeStart(r), fromDev.blocks().rangeStart(r));
+                assertEquals(fromFile.blocks().rangeClass(r), fromDev.blocks().rangeClass(r));
+            }
+        } finally {
+            Ext4TestImages.run(List.of(Ext4TestImages.tool("losetup").toString(), "-d", loop));
+        }
+    }
+
     static void staticLayout(String dump, Map<Long, Ext4Class> out) {
         Pattern range = Pattern.compile("(superblock|Group descriptors|Reserved GDT blocks|Block bitmap|Inode bitmap|Inode table) at (\\d+)(?:-(\\d+))?");
         for (String line : dump.split("\n")) {

@@ -2,6 +2,8 @@ package dev.triage.server.backend;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -30,6 +32,14 @@ public final class FileChannelBackend implements ExportBackend {
     private final int maxBlock;
     private final boolean readOnly;
     private final ExtentMap map;
+    /** The file mapped into memory, or null for positional reads and writes. */
+    private final MemorySegment mapped;
+    private final Arena arena;
+
+    public FileChannelBackend(Path path, long size, int minBlock, boolean readOnly, IntUnaryOperator zoneOfClass)
+            throws IOException {
+        this(path, size, minBlock, readOnly, false, zoneOfClass);
+    }
 
     /**
      * Opens (and, unless read-only, creates) {@code path}.
@@ -37,10 +47,14 @@ public final class FileChannelBackend implements ExportBackend {
      * @param size        the export size, or -1 for the file's size; a file shorter than
      *                    {@code size} is extended (sparse), a longer one is served in part
      * @param minBlock    the alignment to advertise and enforce (a power of 2, 1..65536)
+     * @param mmap        map the file into memory: reads and writes are memory copies (no system
+     *                    call, no blocking of a virtual thread's carrier), flush is msync; an
+     *                    I/O error of the medium then surfaces as an {@link InternalError},
+     *                    answered EIO
      * @param zoneOfClass the zone reported for a class in {@code x-triage:class}
      */
-    public FileChannelBackend(Path path, long size, int minBlock, boolean readOnly, IntUnaryOperator zoneOfClass)
-            throws IOException {
+    public FileChannelBackend(Path path, long size, int minBlock, boolean readOnly, boolean mmap,
+            IntUnaryOperator zoneOfClass) throws IOException {
         if (Integer.bitCount(minBlock) != 1 || minBlock > 65536) {
             throw new IllegalArgumentException("min block must be a power of 2 up to 65536: " + minBlock);
         }
@@ -73,6 +87,14 @@ public final class FileChannelBackend implements ExportBackend {
         }
         this.size = exportSize;
         this.map = new ExtentMap(exportSize, Math.max(4096, minBlock), zoneOfClass);
+        if (mmap && exportSize > 0) {
+            this.arena = Arena.ofShared();
+            this.mapped = channel.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0,
+                    exportSize, arena);
+        } else {
+            this.arena = null;
+            this.mapped = null;
+        }
         if (grownFrom >= 0) {
             // Bytes past the old end read as zeros and are not allocated.
             map.markFull(grownFrom, exportSize - grownFrom, ExtentMap.HOLE);
@@ -110,6 +132,14 @@ public final class FileChannelBackend implements ExportBackend {
         int start = dst.position();
         int len = dst.remaining();
         long pos = offset;
+        if (mapped != null) {
+            try {
+                MemorySegment.copy(mapped, offset, MemorySegment.ofBuffer(dst), 0, len);
+            } catch (InternalError e) {
+                throw new IOException(path + ": read fault at " + offset + "+" + len, e);
+            }
+            dst.position(start + len);
+        }
         while (dst.hasRemaining()) {
             int n = channel.read(dst, pos);
             if (n < 0) {
@@ -156,16 +186,32 @@ public final class FileChannelBackend implements ExportBackend {
             zeroFill(g, Math.min(granule, size - g));
         }
         long pos = offset;
+        if (mapped != null) {
+            try {
+                MemorySegment.copy(MemorySegment.ofBuffer(src), 0, mapped, offset, len);
+            } catch (InternalError e) {
+                throw new IOException(path + ": write fault at " + offset + "+" + len, e);
+            }
+            src.position(src.limit());
+        }
         while (src.hasRemaining()) {
             pos += channel.write(src, pos);
         }
         map.markData(offset, len, ioClass);
         if (fua) {
-            channel.force(false);
+            if (mapped != null && len > 0) {
+                forceRange(offset, len);
+            } else {
+                sync();
+            }
         }
     }
 
     private void zeroFill(long offset, long length) throws IOException {
+        if (mapped != null) {
+            mapped.asSlice(offset, length).fill((byte) 0);
+            return;
+        }
         long pos = offset;
         long end = offset + length;
         while (pos < end) {
@@ -179,6 +225,26 @@ public final class FileChannelBackend implements ExportBackend {
 
     @Override
     public void flush() throws IOException {
+        sync();
+    }
+
+    /** msync of the pages a FUA write touched (the file's size and layout do not change). */
+    private void forceRange(long offset, long length) throws IOException {
+        try {
+            mapped.asSlice(offset, length).force();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private void sync() throws IOException {
+        if (mapped != null) {
+            try {
+                mapped.force();
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
         channel.force(false);
     }
 
@@ -193,7 +259,7 @@ public final class FileChannelBackend implements ExportBackend {
         map.markFull(offset, length, ExtentMap.ZERO);
         map.classify(offset, length, ioClass);
         if (fua) {
-            channel.force(false);
+            sync();
         }
     }
 
@@ -219,13 +285,16 @@ public final class FileChannelBackend implements ExportBackend {
 
     @Override
     public String describe() {
-        return "file " + path;
+        return (mapped != null ? "mapped file " : "file ") + path;
     }
 
     @Override
     public void close() throws IOException {
         if (!readOnly) {
-            channel.force(false);
+            sync();
+        }
+        if (arena != null) {
+            arena.close();
         }
         channel.close();
     }

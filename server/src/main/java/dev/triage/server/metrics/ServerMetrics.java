@@ -20,6 +20,8 @@ public final class ServerMetrics {
     public final AtomicLong connectionsTotal = new AtomicLong();
     /** Connections ended by a protocol violation (bad magic, malformed handshake, ...). */
     public final AtomicLong protocolErrors = new AtomicLong();
+    /** Bugs: runtime exceptions caught on a connection (should stay 0). */
+    public final AtomicLong internalErrors = new AtomicLong();
 
     public ServerMetrics(IntFunction<String> className) {
         this.className = className;
@@ -44,6 +46,9 @@ public final class ServerMetrics {
         out.append("# HELP triage_nbd_protocol_errors_total Connections dropped for a protocol violation.\n"
                 + "# TYPE triage_nbd_protocol_errors_total counter\n");
         out.append("triage_nbd_protocol_errors_total ").append(protocolErrors.get()).append('\n');
+        out.append("# HELP triage_nbd_internal_errors_total Unexpected exceptions caught while serving.\n"
+                + "# TYPE triage_nbd_internal_errors_total counter\n");
+        out.append("triage_nbd_internal_errors_total ").append(internalErrors.get()).append('\n');
         series(out, "triage_nbd_requests_total", "NBD requests served, by export, operation and I/O class.", 0);
         series(out, "triage_nbd_request_errors_total", "NBD requests answered with an error.", 1);
         series(out, "triage_nbd_bytes_total", "Bytes moved by NBD requests.", 2);

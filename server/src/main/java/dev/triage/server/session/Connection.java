@@ -42,7 +42,8 @@ final class Connection implements Runnable {
                     n.extended() ? "extended" : n.structured() ? "structured" : "simple",
                     n.hints() ? ", class hints" : "", transport.isTls() ? ", TLS" : "", n.contexts().length);
             new Transmission(transport, n, metrics.export(n.export().name(), n.export().backend()),
-                    config.slotsPerConnection(), peer).run();
+                    config.slotsPerConnection(), config.workersPerConnection(), config.threads(), peer,
+                    metrics.internalErrors).run();
         } catch (Handshake.Violation v) {
             metrics.protocolErrors.incrementAndGet();
             log.warn("{}: protocol violation, disconnecting: {}", peer, v.getMessage());
@@ -51,6 +52,7 @@ final class Connection implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
+            metrics.internalErrors.incrementAndGet();
             log.error("{}: internal error, disconnecting", peer, e);
         } finally {
             transport.close();

@@ -88,7 +88,7 @@ public final class NbdServer implements AutoCloseable {
                 Connection c = new Connection(s, registry, config, metrics, peer, () -> live.remove(self[0]));
                 self[0] = c;
                 live.add(c);
-                Thread.ofVirtual().name("nbd-conn " + peer).start(c);
+                config.threads().name("nbd-conn " + peer).start(c);
             } catch (IOException e) {
                 log.warn("{}: could not set up the connection: {}", peer, e.toString());
                 try {

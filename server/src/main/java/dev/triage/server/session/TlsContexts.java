@@ -15,7 +15,13 @@ import java.util.Base64;
 import java.util.Collection;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 
 /**
  * Builds a server {@link SSLContext} from the PEM files qemu-nbd and nbdkit use: a certificate
@@ -57,11 +63,60 @@ public final class TlsContexts {
                 tmf.init(ts);
             }
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+            ctx.init(kmf.getKeyManagers(), tmf == null ? null : new TrustManager[] {quietIssuers(tmf)}, null);
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("TLS setup from " + certChain + " and " + privateKey + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The trust manager of {@code tmf}, but naming no accepted issuers: JSSE then sends no
+     * certificate_authorities list in its CertificateRequest, and GnuTLS clients (libnbd, qemu)
+     * offer their certificate instead of sending an empty one when the DN comparison fails.
+     */
+    private static TrustManager quietIssuers(TrustManagerFactory tmf) {
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509ExtendedTrustManager x) {
+                return new X509ExtendedTrustManager() {
+                    @Override
+                    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+                        x.checkClientTrusted(chain, authType, socket);
+                    }
+
+                    @Override
+                    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+                        x.checkServerTrusted(chain, authType, socket);
+                    }
+
+                    @Override
+                    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+                        x.checkClientTrusted(chain, authType, engine);
+                    }
+
+                    @Override
+                    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+                        x.checkServerTrusted(chain, authType, engine);
+                    }
+
+                    @Override
+                    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                        x.checkClientTrusted(chain, authType);
+                    }
+
+                    @Override
+                    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+                        x.checkServerTrusted(chain, authType);
+                    }
+
+                    @Override
+                    public X509Certificate[] getAcceptedIssuers() {
+                        return new X509Certificate[0];
+                    }
+                };
+            }
+        }
+        throw new IllegalStateException("no X.509 trust manager");
     }
 
     private static PrivateKey readKey(Path file) throws IOException, GeneralSecurityException {

@@ -51,17 +51,28 @@ final class Transmission {
     private final String peer;
     private final boolean ext;
     private final int slots;
+    private final Thread.Builder threads;
+    /** Worker threads; 0 = the reader runs each request itself and only replies are handed off. */
+    private final int workers;
     private final BlockingQueue<Slot> free;
     private final BlockingQueue<Slot> work;
     private final BlockingQueue<Slot> replies;
     private final Slot poison = new Slot();
-    private final ByteBuffer header;
     private final ByteBuffer replyHeader = ByteBuffer.allocateDirect(256);
     private final ByteBuffer extentBuffer = ByteBuffer.allocateDirect(64 * 1024);
     private final Request req = new Request();
     private volatile boolean dead;
+    /** Held while a reply is written (by the replier, or by the reader/worker that finished it). */
+    private final java.util.concurrent.locks.ReentrantLock writeLock = new java.util.concurrent.locks.ReentrantLock();
+    /** The slot the reader holds and has not handed on (returned if the reader fails). */
+    private Slot held;
+    private final java.util.concurrent.atomic.AtomicLong internalErrors;
 
-    Transmission(Transport t, Negotiated n, ExportMetrics metrics, int slots, String peer) {
+    Transmission(Transport t, Negotiated n, ExportMetrics metrics, int slots, int workers, Thread.Builder threads,
+            String peer, java.util.concurrent.atomic.AtomicLong internalErrors) {
+        this.threads = threads;
+        this.workers = workers;
+        this.internalErrors = internalErrors;
         this.t = t;
         this.n = n;
         this.be = n.export().backend();
@@ -75,32 +86,37 @@ final class Transmission {
         for (int i = 0; i < slots; i++) {
             free.add(new Slot());
         }
-        this.header = ByteBuffer.allocateDirect(Request.headerSize(ext));
     }
 
     /** Serves requests until DISC, EOF or a violation; returns after every reply is written. */
-    void run() throws InterruptedException {
-        Thread replier = Thread.ofVirtual().name("nbd-replier " + peer).start(this::replyLoop);
-        Thread[] workers = new Thread[slots];
-        for (int i = 0; i < slots; i++) {
-            workers[i] = Thread.ofVirtual().name("nbd-worker " + peer).start(this::workLoop);
+    void run() throws InterruptedException, Handshake.Violation {
+        Thread replier = threads.name("nbd-replier " + peer).start(this::replyLoop);
+        Thread[] workerThreads = new Thread[workers];
+        for (int i = 0; i < workers; i++) {
+            workerThreads[i] = threads.name("nbd-worker " + peer).start(this::workLoop);
         }
         try {
             readLoop();
+        } catch (Handshake.Violation v) {
+            throw v;
         } catch (IOException e) {
             if (!dead) {
                 log.info("{}: connection ended: {}", peer, e.getMessage());
             }
         } finally {
+            if (held != null) {
+                free.put(held);
+                held = null;
+            }
             // Wait until every slot is back: all requests read have been answered.
             for (int i = 0; i < slots; i++) {
                 free.take();
             }
-            for (int i = 0; i < slots; i++) {
+            for (int i = 0; i < workers; i++) {
                 work.put(poison);
             }
             replies.put(poison);
-            for (Thread w : workers) {
+            for (Thread w : workerThreads) {
                 w.join();
             }
             replier.join();
@@ -108,27 +124,20 @@ final class Transmission {
     }
 
     private void readLoop() throws IOException, InterruptedException {
-        ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
+        BufferedInput input = new BufferedInput(t, 256 * 1024);
+        int headerSize = Request.headerSize(ext);
         while (!dead) {
             Slot s = free.take();
-            header.clear();
-            boolean got;
-            try {
-                got = t.readFully(header, true);
-            } catch (IOException e) {
-                free.put(s);
-                throw e;
-            }
-            if (!got) {
-                free.put(s);
+            held = s;
+            if (!input.fill(headerSize, true)) {
                 log.debug("{}: client closed the connection", peer);
                 return;
             }
-            header.flip();
-            if (!req.decode(header, ext)) {
-                free.put(s);
-                throw new Handshake.Violation("bad request magic 0x" + Integer.toHexString(header.getInt(0)));
+            ByteBuffer hb = input.buffer();
+            if (!req.decode(hb, ext)) {
+                throw new Handshake.Violation("bad request magic 0x" + Integer.toHexString(hb.getInt(hb.position())));
             }
+            input.consume(headerSize);
             s.flags = req.flags;
             s.type = req.type;
             s.cookie = req.cookie;
@@ -146,33 +155,42 @@ final class Transmission {
                     // Cannot resynchronise without reading it all: answer, then disconnect.
                     fail(s, Nbd.EINVAL, MSG_TOO_BIG);
                     s.disconnect = true;
-                    replies.put(s);
+                    held = null;
+                    reply(s);
                     throw new Handshake.Violation("payload of " + s.length + " bytes is over the limit");
                 }
                 if (s.length > be.maxBlock() || s.type != Nbd.CMD_WRITE) {
-                    t.skip(s.length, scratch);
+                    input.skip(s.length);
                     fail(s, Nbd.EINVAL, s.type != Nbd.CMD_WRITE ? MSG_INVALID : MSG_TOO_BIG);
-                    replies.put(s);
+                    held = null;
+                    reply(s);
                     continue;
                 }
                 ByteBuffer b = s.buffer((int) s.length);
                 try {
-                    t.readFully(b);
+                    input.readFully(b);
                 } catch (EOFException e) {
-                    free.put(s);
                     throw new EOFException("client left in the middle of a " + s.length + "-byte write; it was dropped");
                 }
                 b.flip();
             }
             if (s.type == Nbd.CMD_DISC) {
                 log.debug("{}: disconnect requested", peer);
+                held = null;
                 free.put(s);
                 return;
             }
             if (validate(s)) {
-                work.put(s);
+                held = null;
+                if (workers == 0) {
+                    execute(s);
+                    reply(s);
+                } else {
+                    work.put(s);
+                }
             } else {
-                replies.put(s);
+                held = null;
+                reply(s);
             }
         }
     }
@@ -263,7 +281,7 @@ final class Transmission {
                     return;
                 }
                 execute(s);
-                replies.put(s);
+                reply(s);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -294,8 +312,12 @@ final class Transmission {
                 case Nbd.CMD_X_TRIAGE_SET_CLASS -> be.classify(s.offset, s.length, s.ioClass);
                 default -> fail(s, Nbd.EINVAL, MSG_COMMAND);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             log.warn("{}: {} at {}+{} failed: {}", peer, Nbd.commandName(s.type), s.offset, s.length, e.toString());
+            fail(s, Nbd.EIO, MSG_EIO);
+        } catch (RuntimeException e) {
+            internalErrors.incrementAndGet();
+            log.error("{}: {} at {}+{} failed", peer, Nbd.commandName(s.type), s.offset, s.length, e);
             fail(s, Nbd.EIO, MSG_EIO);
         }
     }
@@ -322,31 +344,58 @@ final class Transmission {
                 if (s == poison) {
                     return;
                 }
-                if (!dead) {
-                    try {
-                        writeReply(s);
-                    } catch (IOException e) {
-                        dead = true;
-                        log.info("{}: client gone while replying: {}", peer, e.getMessage());
-                        t.close();
-                    } catch (RuntimeException e) {
-                        dead = true;
-                        log.error("{}: internal error while replying, disconnecting", peer, e);
-                        t.close();
-                    }
+                writeLock.lock();
+                try {
+                    complete(s);
+                } finally {
+                    writeLock.unlock();
                 }
-                long bytes = s.type == Nbd.CMD_READ || s.type == Nbd.CMD_WRITE ? s.length : 0;
-                metrics.record(ExportMetrics.opIndex(s.type), s.ioClass, bytes, System.nanoTime() - s.startNanos, s.error);
-                if (s.disconnect) {
-                    dead = true;
-                    t.close();
-                }
-                s.release();
-                free.put(s);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Answers a finished request: written right here when no reply is queued and nobody is
+     * writing (no thread hand-off), else queued for the replier.
+     */
+    private void reply(Slot s) throws InterruptedException {
+        if (replies.isEmpty() && writeLock.tryLock()) {
+            try {
+                complete(s);
+            } finally {
+                writeLock.unlock();
+            }
+        } else {
+            replies.put(s);
+        }
+    }
+
+    /** Writes the reply (unless the client is gone), counts it and frees the slot. Holds writeLock. */
+    private void complete(Slot s) throws InterruptedException {
+        if (!dead) {
+            try {
+                writeReply(s);
+            } catch (IOException e) {
+                dead = true;
+                log.info("{}: client gone while replying: {}", peer, e.getMessage());
+                t.close();
+            } catch (RuntimeException e) {
+                internalErrors.incrementAndGet();
+                dead = true;
+                log.error("{}: internal error while replying, disconnecting", peer, e);
+                t.close();
+            }
+        }
+        long bytes = s.type == Nbd.CMD_READ || s.type == Nbd.CMD_WRITE ? s.length : 0;
+        metrics.record(ExportMetrics.opIndex(s.type), s.ioClass, bytes, System.nanoTime() - s.startNanos, s.error);
+        if (s.disconnect) {
+            dead = true;
+            t.close();
+        }
+        s.release();
+        free.put(s);
     }
 
     private void writeReply(Slot s) throws IOException {

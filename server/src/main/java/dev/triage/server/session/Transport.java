@@ -6,9 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
-import java.nio.channels.ByteChannel;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
@@ -33,6 +31,8 @@ final class Transport implements AutoCloseable {
     private WritableByteChannel out;
     private SSLSocket tlsSocket;
     private String peerCn;
+    /** Reused by {@link #writeFully(ByteBuffer, ByteBuffer)}; callers hold the connection's write lock. */
+    private final ByteBuffer[] pair = new ByteBuffer[2];
 
     Transport(SocketChannel socket) throws IOException {
         this.socket = socket;
@@ -58,15 +58,6 @@ final class Transport implements AutoCloseable {
     /** The subject CN of the client's certificate, or null. */
     String peerCn() {
         return peerCn;
-    }
-
-    String describePeer() {
-        try {
-            var a = socket.getRemoteAddress();
-            return a == null || a.toString().isEmpty() ? "unix" : a.toString();
-        } catch (IOException e) {
-            return "?";
-        }
     }
 
     /** Runs the TLS handshake as the server on the open TCP connection. */
@@ -128,6 +119,11 @@ final class Transport implements AutoCloseable {
         readFully(b, false);
     }
 
+    /** One read: the bytes read, or -1 at the end of the stream. */
+    int read(ByteBuffer b) throws IOException {
+        return in.read(b);
+    }
+
     /** Reads and drops {@code n} bytes. */
     void skip(long n, ByteBuffer scratch) throws IOException {
         while (n > 0) {
@@ -147,7 +143,9 @@ final class Transport implements AutoCloseable {
     /** Writes two buffers, gathering them into one system call on a plain socket. */
     void writeFully(ByteBuffer a, ByteBuffer b) throws IOException {
         if (out == socket) {
-            ByteBuffer[] bufs = {a, b};
+            ByteBuffer[] bufs = pair;
+            bufs[0] = a;
+            bufs[1] = b;
             while (a.hasRemaining() || b.hasRemaining()) {
                 socket.write(bufs);
             }
@@ -172,14 +170,4 @@ final class Transport implements AutoCloseable {
             // closing anyway
         }
     }
-
-    static boolean isUnix(SocketChannel ch) {
-        try {
-            return ch.getLocalAddress() instanceof java.net.UnixDomainSocketAddress;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    static final StandardProtocolFamily UNIX = StandardProtocolFamily.UNIX;
 }

@@ -1,6 +1,10 @@
 package dev.triage.tools.capture;
 
 import dev.triage.hints.ClassVocabulary;
+import dev.triage.hints.NameTable;
+import dev.triage.hints.trace.HintedCsvWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.triage.hints.ext4.DumpLayout;
 import dev.triage.hints.ext4.Ext4Image;
 import dev.triage.hints.ext4.Ext4Labeller;
@@ -19,9 +23,9 @@ import picocli.CommandLine.Option;
 
 /** {@code triage annotate}: label a raw ftrace/blkparse trace with DSS classes from its ext4 image. */
 @Command(name = "annotate", mixinStandardHelpOptions = true,
-        description = {"Label every request of a raw block trace (ftrace block_rq_issue text with",
-                "ext4_ext_map_blocks_exit events, or blkparse text) with its DSS class, read from the",
-                "ext4 file system it was taken on, and write the hinted CSV v1."},
+        description = {"Label every request of a raw block trace (ftrace block_rq_issue text with "
+                + "ext4_ext_map_blocks_exit events, or blkparse text) with its DSS class, read from the "
+                + "ext4 file system it was taken on, and write the hinted CSV v1."},
         footer = {"", "Examples:",
                 "  triage annotate --trace trace.txt --image fs.img --out run.csv.gz",
                 "  triage annotate --trace ftrace.txt.gz --layout devtree-raw/ --out devtree.csv.gz"})
@@ -104,6 +108,11 @@ public final class AnnotateCommand implements Callable<Integer> {
         throw new UserError("--device " + s + ": expected MAJOR:MINOR, e.g. 7:1");
     }
 
+    /** A note value the hinted CSV's comment line can hold. */
+    private static String note(String s) {
+        return s.replaceAll("[;=#\\r\\n]", "_");
+    }
+
     /** Labels a raw trace into a hinted CSV and prints the class mix. */
     static ClassMix label(Path raw, FsLayout layout, int dev, Path out, String source, String workload)
             throws IOException {
@@ -111,10 +120,17 @@ public final class AnnotateCommand implements Callable<Integer> {
         Ext4Labeller labeller = new Ext4Labeller(layout, vocabulary);
         RawTraceAnnotator annotator = new RawTraceAnnotator();
         ClassMix mix = new ClassMix();
-        Path tmp = out.resolveSibling(out.getFileName() + ".part");
-        try (HintedRows rows = new HintedRows(tmp, out.getFileName().toString().endsWith(".gz"), source, workload, 4096, vocabulary, annotator.processes())) {
+        // Written beside the output under a name with the same extension (the writer picks the
+        // compression by it), then moved into place: a failed run leaves no half trace.
+        Path tmp = out.resolveSibling(".part-" + out.getFileName());
+        Map<String, String> notes = new LinkedHashMap<>();
+        notes.put("source", note(source));
+        notes.put("workload", note(workload));
+        notes.put("block_size", Integer.toString(layout.blockSize()));
+        NameTable noVolumes = new NameTable();
+        try (HintedCsvWriter rows = HintedCsvWriter.open(tmp, notes, false)) {
             annotator.annotate(raw, labeller, dev, r -> {
-                rows.write(r);
+                rows.write(r, vocabulary, annotator.processes(), noVolumes);
                 mix.add(r);
             });
         } catch (IOException | RuntimeException e) {

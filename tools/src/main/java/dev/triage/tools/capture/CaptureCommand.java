@@ -26,10 +26,11 @@ import picocli.CommandLine.Parameters;
  * when it ends, fails, or is interrupted.
  */
 @Command(name = "capture", mixinStandardHelpOptions = true,
-        description = {"Record a hinted block trace of a command's file-system workload (needs root):",
-                "a sparse image, a loop device, mkfs.ext4, mount, the command run there with $TRIAGE_MNT set",
-                "inside a memory cgroup, block_rq_issue + ext4_ext_map_blocks_exit through tracefs, then",
-                "every request labelled with its DSS class from the file system's own structures."},
+        description = {"Record a hinted block trace of a command's file-system workload (needs root).",
+                "On a sparse image, a loop device and a fresh ext4, the command runs with $TRIAGE_MNT set and a "
+                        + "small memory cgroup; block_rq_issue and ext4_ext_map_blocks_exit are traced through a "
+                        + "tracefs instance of its own, and every request is labelled with its DSS class from the "
+                        + "file system's own structures."},
         footer = {"", "Examples:",
                 "  triage capture --out untar.csv.gz -- sh -c 'tar -C $TRIAGE_MNT -xf linux.tar.xz'",
                 "  triage capture --out pgbench.csv.gz --fs-size 8G --mem-limit 128M -- workloads/pgbench.sh"})
@@ -115,32 +116,30 @@ public final class CaptureCommand implements Callable<Integer> {
             }
             mkfs.add(image.toString());
             Sys.run(mkfs);
-            String loop = Sys.run(List.of("losetup", "--find", "--show", image.toString())).trim();
-            cleanup.add("detach " + loop, () -> Sys.run(List.of("losetup", "-d", loop)));
+            String loop = cleanup.setUp("detach the loop device",
+                    () -> Sys.run(List.of("losetup", "--find", "--show", image.toString())).trim(),
+                    made -> () -> Sys.run(List.of("losetup", "-d", made)));
             int dev = deviceNumber(loop);
             Files.createDirectories(mnt);
-            Sys.run(List.of("mount", "-t", "ext4", loop, mnt.toString()));
-            cleanup.add("unmount " + mnt, () -> unmount(mnt));
+            cleanup.setUp("unmount " + mnt, () -> Sys.run(List.of("mount", "-t", "ext4", loop, mnt.toString())),
+                    made -> () -> unmount(mnt));
 
             // 2. A trace instance of our own, filtered to the loop device.
-            boolean mountedTracefs = false;
             if (!Files.isDirectory(TRACEFS.resolve("instances"))) {
-                Sys.run(List.of("mount", "-t", "tracefs", "nodev", TRACEFS.toString()));
-                mountedTracefs = true;
-            }
-            if (mountedTracefs) {
-                cleanup.add("unmount " + TRACEFS, () -> Sys.run(List.of("umount", TRACEFS.toString())));
+                cleanup.setUp("unmount " + TRACEFS,
+                        () -> Sys.run(List.of("mount", "-t", "tracefs", "nodev", TRACEFS.toString())),
+                        made -> () -> Sys.run(List.of("umount", TRACEFS.toString())));
             }
             Path inst = TRACEFS.resolve("instances").resolve(name);
-            Files.createDirectory(inst);
-            TraceRecorder recorder = new TraceRecorder(inst, raw);
-            cleanup.add("remove trace instance " + inst, recorder::remove);
+            TraceRecorder recorder = cleanup.setUp("remove trace instance " + inst, () -> {
+                Files.createDirectory(inst);
+                return new TraceRecorder(inst, raw);
+            }, made -> made::remove);
             recorder.start(dev);
 
             // 3. A memory cgroup for the command.
             Path cg = MEMCG.resolve(name);
-            Files.createDirectory(cg);
-            cleanup.add("remove cgroup " + cg, () -> removeCgroup(cg));
+            cleanup.setUp("remove cgroup " + cg, () -> Files.createDirectory(cg), made -> () -> removeCgroup(cg));
             Sys.write(cg.resolve("memory.limit_in_bytes"), Long.toString(memBytes));
 
             // 4. The command.
@@ -156,12 +155,11 @@ public final class CaptureCommand implements Callable<Integer> {
             argv.addAll(command.subList(1, command.size()));
             ProcessBuilder pb = new ProcessBuilder(argv).inheritIO().directory(mnt.toFile());
             pb.environment().put("TRIAGE_MNT", mnt.toString());
-            Process p = pb.start();
-            cleanup.add("stop the command", () -> {
-                if (p.isAlive()) {
-                    p.destroy();
-                    if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
+            Process p = cleanup.setUp("stop the command", pb::start, made -> () -> {
+                if (made.isAlive()) {
+                    made.destroy();
+                    if (!made.waitFor(5, TimeUnit.SECONDS)) {
+                        made.destroyForcibly();
                     }
                 }
             });

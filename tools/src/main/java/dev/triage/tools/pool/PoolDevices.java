@@ -39,6 +39,18 @@ public final class PoolDevices {
             + " such as tmpfs).")
     boolean buffered;
 
+    /** Devices given by another command's options (e.g. {@code triage stat --pool}). */
+    public static PoolDevices of(Path slow, Path fast, PolicyFileInput policyFile, boolean buffered) {
+        PoolDevices d = new PoolDevices();
+        d.slow = slow;
+        d.fast = fast;
+        d.policyFile = policyFile;
+        d.policy = "dss";
+        d.mode = "write-through";
+        d.buffered = buffered;
+        return d;
+    }
+
     PolicyConfig config() throws IOException {
         return policyFile.load(new ClassVocabulary());
     }

@@ -11,27 +11,21 @@ import dev.triage.placement.Volume;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * {@code triage stat --pool DEV}: space per zone, volume and class, and the cache's lines per
  * volume and class (clean and dirty).
  */
-@Command(name = "stat", mixinStandardHelpOptions = true,
-        description = "Space and cache use of a pool: per zone, per volume, per class; cache lines per volume and"
-                + " class.")
-public final class PoolStatCommand implements Callable<Integer> {
-    @Mixin
-    PoolDevices devices = new PoolDevices();
+/**
+ * {@code triage stat --pool DEV}: space and cache use of a pool, per zone, volume and class,
+ * and cache lines per volume and class. (A mode of {@code triage stat}, which otherwise
+ * describes a trace.)
+ */
+public final class PoolStatCommand {
+    private PoolStatCommand() {}
 
-    @Option(names = "--json", description = "Print JSON instead of tables.")
-    boolean json;
-
-    @Override
-    public Integer call() throws Exception {
+    /** Prints the pool's statistics; returns the exit status. */
+    public static int print(PoolDevices devices, boolean json) throws Exception {
         CachedPool p = devices.open();
         try {
             PoolStats ps = p.pool().stats();

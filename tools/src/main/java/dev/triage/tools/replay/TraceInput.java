@@ -75,6 +75,16 @@ public final class TraceInput {
         return Traces.open(trace, options);
     }
 
+    /** The --trace path, or null for the bundled trace. */
+    public Path tracePath() {
+        return trace;
+    }
+
+    /** Sets the trace (a command's positional parameter). */
+    public void setTracePath(Path path) {
+        this.trace = path;
+    }
+
     /** True when the trace can be read twice (not stdin). */
     public boolean rereadable() {
         return trace == null || !trace.toString().equals("-");

@@ -6,10 +6,13 @@ import java.util.Set;
 
 /**
  * One {@code --export} argument: {@code NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B]
- * [,secret=S][,description=TEXT]}. Sizes take K/M/G/T suffixes (powers of 1024).
+ * [,secret=S][,description=TEXT][,direct|,channel]}. Sizes take K/M/G/T suffixes (powers of 1024).
+ * {@code direct} serves the file through {@code FileDevice} (O_DIRECT, holes punched on trim)
+ * instead of the page-cached {@code FileChannelBackend}, which maps the file into memory
+ * ({@code mmap}, the default) or uses positional FileChannel reads and writes ({@code channel}).
  */
 record ExportSpec(String name, Path file, long size, boolean readOnly, int minBlock, Set<String> allowCns, String secret,
-        String description) {
+        String description, boolean direct, boolean mmap) {
 
     static ExportSpec parse(String arg) {
         int eq = arg.indexOf('=');
@@ -28,6 +31,8 @@ record ExportSpec(String name, Path file, long size, boolean readOnly, int minBl
         Set<String> cns = new LinkedHashSet<>();
         String secret = null;
         String description = null;
+        boolean direct = false;
+        boolean mmap = true;
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i];
             int e = p.indexOf('=');
@@ -40,11 +45,14 @@ record ExportSpec(String name, Path file, long size, boolean readOnly, int minBl
                 case "allow-cn" -> cns.addAll(Set.of(value.split("\\|")));
                 case "secret" -> secret = value;
                 case "description" -> description = value;
+                case "direct" -> direct = true;
+                case "mmap" -> mmap = true;
+                case "channel" -> mmap = false;
                 default -> throw new IllegalArgumentException("--export " + arg + ": unknown key '" + key
-                        + "' (known: size, ro, min-block, allow-cn, secret, description)");
+                        + "' (known: size, ro, min-block, allow-cn, secret, description, direct, mmap, channel)");
             }
         }
-        return new ExportSpec(name, file, size, ro, minBlock, cns, secret, description == null ? "" : description);
+        return new ExportSpec(name, file, size, ro, minBlock, cns, secret, description == null ? "" : description, direct, mmap);
     }
 
     static long parseSize(String v, String where) {

@@ -1,6 +1,8 @@
 package dev.triage.tools.serve;
 
 import dev.triage.hints.ClassVocabulary;
+import dev.triage.device.FileDevice;
+import dev.triage.server.backend.BlockDeviceBackend;
 import dev.triage.server.backend.ExportBackend;
 import dev.triage.server.backend.FileChannelBackend;
 import dev.triage.server.export.Access;
@@ -37,8 +39,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--export", required = true, paramLabel = "NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B][,secret=S][,description=T]",
-            description = "An export served from a plain file (created or extended to size=). Repeatable; the first is the default export.")
+    @Option(names = "--export", required = true, paramLabel = "NAME=FILE[,size=N][,ro][,min-block=N][,allow-cn=A|B][,secret=S][,description=T][,direct|,channel]",
+            description = {"An export served from a plain file (created or extended to size=): mapped into memory, or with "
+                + "channel through FileChannel reads and writes, or with direct through O_DIRECT (FileDevice). Repeatable; the first "
+                + "is the default export."})
     List<String> exports = new ArrayList<>();
 
     @Option(names = "--unix", paramLabel = "PATH", description = "Listen on a Unix socket.")
@@ -65,6 +69,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--inflight", paramLabel = "N", defaultValue = "16", description = "Requests in flight per connection (default ${DEFAULT-VALUE}).")
     int inflight;
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+            description = "Threads running one connection's requests (0 = the reader runs them; default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--platform-threads", description = "Serve connections on platform threads instead of virtual threads.")
+    boolean platformThreads;
+
     @Override
     public Integer call() throws Exception {
         if (unix == null && tcp == null) {
@@ -76,7 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
         SSLContext tls = tlsCert == null ? null : TlsContexts.fromPem(tlsCert, tlsKey, tlsClientCa);
         ServerConfig config;
         try {
-            config = new ServerConfig(tls, tlsRequired, inflight);
+            config = new ServerConfig(tls, tlsRequired, inflight, workers, platformThreads);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -90,18 +101,19 @@ public final class ServeCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), e.getMessage());
                 }
-                ExportBackend be = new FileChannelBackend(s.file(), s.size(), s.minBlock(), s.readOnly(), c -> ExportBackend.NO_ZONE);
+                ExportBackend be = s.direct() ? directBackend(s)
+                        : new FileChannelBackend(s.file(), s.size(), s.minBlock(), s.readOnly(), s.mmap(), c -> ExportBackend.NO_ZONE);
                 String desc = s.description().isEmpty() ? be.describe() : s.description();
                 registry.add(new Export(s.name(), desc, be, new Access(s.allowCns(), s.secret())));
             }
             ServerMetrics metrics = new ServerMetrics(id -> id < classes.size() ? classes.name(id) : "class" + id);
-            MetricsHttpServer http = metricsAddress == null ? null : new MetricsHttpServer(address(metricsAddress), metrics);
+            MetricsHttpServer http = metricsAddress == null ? null : new MetricsHttpServer(addressOption("--metrics", metricsAddress), metrics);
             NbdServer server = new NbdServer(registry, config, metrics);
             if (unix != null) {
                 server.listenUnix(unix);
             }
             if (tcp != null) {
-                server.listenTcp(address(tcp));
+                server.listenTcp(addressOption("--tcp", tcp));
             }
             if (http != null) {
                 log.info("metrics on http://{}/metrics", http.address());
@@ -123,13 +135,44 @@ public final class ServeCommand implements Callable<Integer> {
             registry.close();
             spec.commandLine().getErr().println("triage serve: " + e.getMessage());
             return 1;
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
         }
     }
 
+    private static ExportBackend directBackend(ExportSpec s) throws java.io.IOException {
+        FileDevice.Options o = FileDevice.Options.DEFAULT.withReadOnly(s.readOnly());
+        FileDevice d = java.nio.file.Files.exists(s.file()) ? FileDevice.open(s.file(), o)
+                : FileDevice.create(s.file(), s.size() < 0 ? 0 : s.size(), o);
+        if (s.size() >= 0 && d.size() != s.size()) {
+            d.close();
+            throw new java.io.IOException(s.file() + ": has " + d.size() + " bytes, not size=" + s.size() + " (direct exports are not resized)");
+        }
+        return new BlockDeviceBackend(d, s.readOnly(), c -> ExportBackend.NO_ZONE);
+    }
+
+    /** {@code [HOST:]PORT}; no host = 127.0.0.1, an empty host ({@code :PORT}) = every address. */
     static InetSocketAddress address(String s) {
         int colon = s.lastIndexOf(':');
         String host = colon < 0 ? "127.0.0.1" : s.substring(0, colon);
-        int port = Integer.parseInt(s.substring(colon + 1));
+        int port;
+        try {
+            port = Integer.parseInt(s.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("'" + s + "': expected [HOST:]PORT with a port 0-65535");
+        }
         return new InetSocketAddress(host.isEmpty() ? "0.0.0.0" : host, port);
+    }
+
+    private InetSocketAddress addressOption(String option, String value) {
+        try {
+            return address(value);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), option + " " + e.getMessage());
+        }
     }
 }

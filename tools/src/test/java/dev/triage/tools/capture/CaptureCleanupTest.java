@@ -125,6 +125,21 @@ class CaptureCleanupTest {
         });
     }
 
+    /** Ctrl-C at several moments of the set-up (mkfs, losetup, mount, tracefs, cgroup, start). */
+    @Test
+    void sigintDuringSetUpLeavesNothing() {
+        assertTimeoutPreemptively(Duration.ofMinutes(4), () -> {
+            for (int delayMs : new int[] {400, 800, 1200, 1600, 2000}) {
+                Run run = start("sigint-" + delayMs, "sh", "-c", "exec sleep 987");
+                Thread.sleep(delayMs);
+                Sys.run(List.of("kill", "-INT", Long.toString(run.process().pid())));
+                assertTrue(run.process().waitFor(60, TimeUnit.SECONDS), "capture ended after SIGINT at " + delayMs + " ms");
+                assertNothingLeft(run);
+                assertFalse(sleepAlive(), "the command was stopped (SIGINT at " + delayMs + " ms)");
+            }
+        });
+    }
+
     private static boolean sleepAlive() throws IOException {
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path p : (Iterable<Path>) procs::iterator) {
