@@ -46,7 +46,7 @@ public final class PoolDevices {
         d.fast = fast;
         d.policyFile = policyFile;
         d.policy = "dss";
-        d.mode = "write-through";
+        d.mode = null; // the mode the cache was created with
         d.buffered = buffered;
         return d;
     }
