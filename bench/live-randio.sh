@@ -25,7 +25,7 @@ echo "live-randio: triage (CachedPool volume of $SIZE, cache $CACHE, ${MODE:-wri
 ./build -q -B -pl cache -am test -Dtest=LiveRandIoBench -Dsurefire.failIfNoSpecifiedTests=false \
   -Dtriage.bench=true -Dtriage.bench.dir="$dir" -Dtriage.bench.size="$bytes" -Dtriage.bench.cache="$cache" \
   -Dtriage.bench.threads="$THREADS" -Dtriage.bench.seconds="$SECONDS_" -Dtriage.bench.mode="${MODE:-write-back}" \
-  2>&1 | grep -E '^(mode|heap|cache)=' || { echo "live-randio: the Java run failed" >&2; exit 1; }
+  2>&1 | grep -E '^(mode=|heap_|cache_)' || { echo "live-randio: the Java run failed" >&2; exit 1; }
 file="$dir/fio-randio.img"
 fio --name=fill --filename="$file" --size="$bytes" --rw=write --bs=1M --direct=1 --ioengine=io_uring \
     --iodepth=8 --output=/dev/null

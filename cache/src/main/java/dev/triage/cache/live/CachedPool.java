@@ -131,6 +131,11 @@ public final class CachedPool implements AutoCloseable {
     /** Creates a thin volume (durable on return). */
     public CachedVolume createVolume(String name, long sizeBytes) throws IOException {
         Volume v = pool.createVolume(name, sizeBytes);
+        if (cache != null && v.id() >= LiveCache.MAX_VOLUMES) {
+            pool.deleteVolume(name);
+            throw new IOException("volume " + name + ": the pool gave it id " + v.id() + ", beyond the "
+                    + LiveCache.MAX_VOLUMES + " volume ids the cache can key");
+        }
         backings.put(v.id(), new VolumeBacking(v));
         return volume(name);
     }

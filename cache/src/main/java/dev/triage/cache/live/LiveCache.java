@@ -54,6 +54,8 @@ public final class LiveCache implements AutoCloseable {
     private static final long NO_KEY = -1L;
     private static final int PAGE_MAGIC = 0x544c5354; // "TSLT"
     private static final int DESTAGE_BATCH = 64;
+    /** Volume ids are below this. */
+    public static final int MAX_VOLUMES = 1 << 16;
 
     /** How a cache is run. */
     public record Options(String policy, PolicyTable table, CacheMode mode, long sequentialBypassBytes,
@@ -147,7 +149,7 @@ public final class LiveCache implements AutoCloseable {
     private final ByteBuffer keyBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc32c = new CRC32C();
     private final SequentialDetector sequential;
-    private final boolean[] slowWritten = new boolean[1 << 16];
+    private final boolean[] slowWritten = new boolean[MAX_VOLUMES];
     private final IntStack slowWrittenList = new IntStack(16);
 
     // statistics
@@ -388,7 +390,7 @@ public final class LiveCache implements AutoCloseable {
                 continue;
             }
             int volume = volumeOf(key[s]);
-            Backing b = volume < 0 || volume >= (1 << 16) ? null : backings.apply(volume);
+            Backing b = volume < 0 || volume >= MAX_VOLUMES ? null : backings.apply(volume);
             if (b == null || (blockOf(key[s]) << shift) >= b.size()) {
                 // a deleted volume, or blocks beyond a volume's end (it shrank): gone
                 droppedUnknown++;
@@ -870,8 +872,8 @@ public final class LiveCache implements AutoCloseable {
     }
 
     private Backing backing(int volume) throws IOException {
-        if (volume < 0 || volume >= (1 << 16)) {
-            throw new IllegalArgumentException("volume id " + volume + " out of range [0, 65535]");
+        if (volume < 0 || volume >= MAX_VOLUMES) {
+            throw new IllegalArgumentException("volume id " + volume + " out of range [0, " + MAX_VOLUMES + ")");
         }
         Backing b = backings.apply(volume);
         if (b == null) {

@@ -71,9 +71,10 @@ class LiveCacheCrashTest {
             }
         }
         System.out.printf("live cache crash test: %d crash points (%d with the power cut inside a request, %d of"
-                + " them with unflushed writes on the fast device), %d requests, %d sectors verified after crashes, %d violations, %.1f s%n",
-                total.crashPoints, total.cutInside, total.cutInCommit, total.requests, total.sectorsVerified,
-                total.violations.size(), (System.nanoTime() - t0) / 1e9);
+                + " them with unflushed writes on the fast device, %d inside a recovery), %d requests, %d sectors"
+                + " verified after crashes, %d violations, %.1f s%n",
+                total.crashPoints, total.cutInside, total.cutInCommit, total.cutInRecovery, total.requests,
+                total.sectorsVerified, total.violations.size(), (System.nanoTime() - t0) / 1e9);
         total.violations.stream().limit(20).forEach(v -> System.out.println("  " + v));
         assertTrue(total.crashPoints >= 1000, "crash points " + total.crashPoints);
         assertEquals(List.of(), total.violations.stream().limit(20).toList(), "violations");
@@ -83,6 +84,7 @@ class LiveCacheCrashTest {
         long crashPoints;
         long cutInside;
         long cutInCommit;
+        long cutInRecovery;
         long requests;
         long sectorsVerified;
         final List<String> violations = new ArrayList<>();
@@ -179,11 +181,27 @@ class LiveCacheCrashTest {
             slowF.crash(rnd.nextLong());
             total.crashPoints++;
             current = "recovery after crash " + crash;
-            try {
-                cache = LiveCache.open(fast, options(), this::backingOf);
-            } catch (IOException | RuntimeException e) {
-                violation("recovery failed: " + e);
-                return;
+            for (int attempt = 0; ; attempt++) {
+                // a quarter of the recoveries lose power themselves, at a random device operation
+                boolean cutRecovery = attempt < 3 && rnd.nextInt(4) == 0;
+                if (cutRecovery) {
+                    power.cutAfter(rnd.nextInt(40));
+                }
+                try {
+                    cache = LiveCache.open(fast, options(), this::backingOf);
+                    power.restore();
+                    break;
+                } catch (IOException | RuntimeException e) {
+                    if (!power.isCut()) {
+                        violation("recovery failed: " + e);
+                        return;
+                    }
+                    power.restore();
+                    fastF.crash(rnd.nextLong());
+                    slowF.crash(rnd.nextLong());
+                    total.crashPoints++;
+                    total.cutInRecovery++;
+                }
             }
             for (SectorModel m : volumes.values()) {
                 verifyRecovered(m);

@@ -13,10 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code triage stat --pool DEV}: space per zone, volume and class, and the cache's lines per
- * volume and class (clean and dirty).
- */
-/**
  * {@code triage stat --pool DEV}: space and cache use of a pool, per zone, volume and class,
  * and cache lines per volume and class. (A mode of {@code triage stat}, which otherwise
  * describes a trace.)
