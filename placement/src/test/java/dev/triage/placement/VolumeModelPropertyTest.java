@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.Size;
  * volumes read exactly as the model, the zone accounting adds up, and after a reopen the
  * checker is clean.
  */
-class VolumeModelProperties {
+class VolumeModelPropertyTest {
     static final int SIZE = 96 * 1024;
 
     record Op(int kind, int volume, int offset, int length, long seed) {
