@@ -47,7 +47,7 @@ import java.util.Arrays;
  */
 public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     /** The knob settings of the miniatures: predictor × gate. */
-    static final int SETTINGS = 4;
+    static final int SETTINGS = 6;
     /** A miniature must lead the followed one by more hits than this, and by two standard deviations. */
     static final int MIN_LEAD = 16;
     /** Scores are halved every so many decision periods. */
@@ -82,9 +82,9 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         this.table = table;
         this.sketch = new FrequencySketch(capacity);
         this.optGen = new OptGen(capacity, predictor);
-        this.core = new CacheCore(capacity, true, false, predictor, sketch);
+        this.core = new CacheCore(capacity, true, 0, predictor, sketch);
         for (int i = 0; i < SETTINGS; i++) {
-            minis[i] = new CacheCore(optGen.miniCapacity(), (i & 1) == 0, (i & 2) != 0, predictor, sketch);
+            minis[i] = new CacheCore(optGen.miniCapacity(), usesPredictor(i), mode(i), predictor, sketch);
         }
         this.period = optGen.miniCapacity();
         applySetting(2);
@@ -197,8 +197,16 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
 
     private void applySetting(int i) {
         setting = i;
-        core.usePredictor = minis[i].usePredictor;
-        core.gate = minis[i].gate;
+        core.setKnobs(usesPredictor(i), mode(i));
+    }
+
+    static boolean usesPredictor(int setting) {
+        return (setting & 1) == 0;
+    }
+
+    /** 0 plain, 1 gate, 2 quick demotion. */
+    static int mode(int setting) {
+        return setting >> 1;
     }
 
     @Override

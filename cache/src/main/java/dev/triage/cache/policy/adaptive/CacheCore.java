@@ -30,6 +30,8 @@ final class CacheCore {
     final long capacity;
     boolean usePredictor;
     boolean gate;
+    /** Quick demotion: a newcomer not remembered as a ghost starts in probation (ARC's T1). */
+    boolean quickDemotion;
     private final ReusePredictor predictor;
     private final FrequencySketch sketch;
     final BlockSlots slots; // lists KEEP, PROBATION; mark: history bits; ioClass: the admitting class
@@ -44,16 +46,22 @@ final class CacheCore {
     /** The context of the last touch (for the optimum's replay). */
     int lastContext;
 
-    CacheCore(long capacity, boolean usePredictor, boolean gate, ReusePredictor predictor, FrequencySketch sketch) {
+    CacheCore(long capacity, boolean usePredictor, int mode, ReusePredictor predictor, FrequencySketch sketch) {
         this.capacity = capacity;
-        this.usePredictor = usePredictor;
-        this.gate = gate;
+        setKnobs(usePredictor, mode);
         this.predictor = predictor;
         this.sketch = sketch;
         this.slots = new BlockSlots(capacity, 2, false);
         this.ghosts = new BlockSlots(capacity, 2, true);
         this.byClassNodes = (int) Math.min(capacity, 1024);
         this.byClass = new IntLinkedLists(0, byClassNodes);
+    }
+
+    /** Sets the knobs: trust the predictor or not; mode 0 plain, 1 gate, 2 quick demotion. */
+    void setKnobs(boolean usePredictor, int mode) {
+        this.usePredictor = usePredictor;
+        this.gate = mode == 1;
+        this.quickDemotion = mode == 2;
     }
 
     /** Sets a class's cap from its share of the cache (0 when it is never admitted). */
@@ -134,7 +142,7 @@ final class CacheCore {
         }
         byClass.addHead(k, s);
         if (!pinned[k]) {
-            l.addHead(friendly ? KEEP : PROBATION, s);
+            l.addHead(friendly && (!quickDemotion || ghost != NIL) ? KEEP : PROBATION, s);
         }
         return false;
     }
