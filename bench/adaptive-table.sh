@@ -3,7 +3,7 @@
 # traces and the recorded ones under $TRACES, default /var/tmp/adaptive-traces) through
 # `triage compare --csv` at 1%, 5%, 10%, 25% of its distinct blocks, with the classic
 # policies, static dss, adaptive and OPT; then bench/gap-table.py computes the gap closed.
-#   bench/adaptive-table.sh [TRACE.csv.gz ...]
+#   bench/adaptive-table.sh [[NAME=]TRACE.csv.gz ...]
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${OUT:-$here/bench/out}
@@ -15,7 +15,7 @@ if [ ${#traces[@]} -eq 0 ]; then
 fi
 args=()
 for t in "${traces[@]}"; do
-  name=$(basename "$t"); name=${name%%.*}
+  if [[ "$t" == *=* ]]; then name=${t%%=*}; t=${t#*=}; else name=$(basename "$t"); name=${name%%.*}; fi
   "$here/triage" compare --trace "$t" --policies lru,arc,s3fifo,sieve,wtinylfu,dss,adaptive,opt \
     --cache 1%,5%,10%,25% --csv > "$out/$name.csv"
   args+=("$name=$out/$name.csv")

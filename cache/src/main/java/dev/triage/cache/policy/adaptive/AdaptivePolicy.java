@@ -48,6 +48,8 @@ import java.util.Arrays;
 public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     /** The knob settings of the miniatures: predictor × gate. */
     static final int SETTINGS = 6;
+    /** Trust the predictor, with the gate: it holds a working set from the start. */
+    static final int INITIAL_SETTING = 2;
     /** A miniature must lead the followed one by more hits than this, and by two standard deviations. */
     static final int MIN_LEAD = 16;
     /** Scores are halved every so many decision periods. */
@@ -65,6 +67,7 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     private final long[] miniHits = new long[SETTINGS];
     private long sampledTouches;
     private int setting;
+    private final boolean fixed;
 
     // per class id, grown when a new id is seen
     private boolean[] known = new boolean[0];
@@ -75,6 +78,11 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
      * @param table the operator's policy file; only its hard limits are read (null: none)
      */
     public AdaptivePolicy(long capacity, PolicyTable table) {
+        this(capacity, table, -1);
+    }
+
+    /** @param fixedSetting a knob setting to keep for good (0..5), or -1 to follow the miniatures */
+    AdaptivePolicy(long capacity, PolicyTable table, int fixedSetting) {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity " + capacity + " is negative");
         }
@@ -87,7 +95,8 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
             minis[i] = new CacheCore(optGen.miniCapacity(), usesPredictor(i), mode(i), predictor, sketch);
         }
         this.period = optGen.miniCapacity();
-        applySetting(2);
+        this.fixed = fixedSetting >= 0;
+        applySetting(fixed ? fixedSetting : INITIAL_SETTING);
     }
 
     @Override
@@ -169,7 +178,7 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
                     miniHits[i]++;
                 }
             }
-            if (++sampledTouches % period == 0) {
+            if (++sampledTouches % period == 0 && !fixed) {
                 choose();
             }
         }
