@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The evaluation table of docs/adaptive-policy.md: every trace given (default: the shared
+# traces and the recorded ones under $TRACES, default /var/tmp/adaptive-traces) through
+# `triage compare --csv` at 1%, 5%, 10%, 25% of its distinct blocks, with the classic
+# policies, static dss, adaptive and OPT; then bench/gap-table.py computes the gap closed.
+#   bench/adaptive-table.sh [[NAME=]TRACE.csv.gz ...]
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out=${OUT:-$here/bench/out}
+mkdir -p "$out"
+traces=("$@")
+if [ ${#traces[@]} -eq 0 ]; then
+  traces=(/work/shared/traces/devtree.csv.gz /work/shared/traces/postmark.csv.gz)
+  for t in "${TRACES:-/var/tmp/adaptive-traces}"/*/*.csv.gz; do [ -f "$t" ] && traces+=("$t"); done
+fi
+args=()
+for t in "${traces[@]}"; do
+  if [[ "$t" == *=* ]]; then name=${t%%=*}; t=${t#*=}; else name=$(basename "$t"); name=${name%%.*}; fi
+  "$here/triage" compare --trace "$t" --policies lru,arc,s3fifo,sieve,wtinylfu,dss,adaptive,opt \
+    --cache 1%,5%,10%,25% --csv > "$out/$name.csv"
+  args+=("$name=$out/$name.csv")
+done
+python3 "$here/bench/gap-table.py" "${args[@]}"
