@@ -27,6 +27,9 @@ import org.junit.jupiter.api.Test;
  * SIGINT. Needs root, mkfs.ext4, losetup, tracefs and the cgroup v1 memory controller.
  */
 class CaptureCleanupTest {
+    /** A sleep no other process on the machine runs (another test run, say): this run's own. */
+    private static final String SLEEP = "987." + ProcessHandle.current().pid();
+
     private static final Path MEMCG = Path.of("/sys/fs/cgroup/memory");
 
     @BeforeAll
@@ -115,13 +118,13 @@ class CaptureCleanupTest {
     @Test
     void sigintLeavesNothing() {
         assertTimeoutPreemptively(Duration.ofMinutes(4), () -> {
-            Run run = start("sigint", "sh", "-c", "cd $TRIAGE_MNT && exec sleep 987");
+            Run run = start("sigint", "sh", "-c", "cd $TRIAGE_MNT && exec sleep " + SLEEP);
             assertTrue(run.running().await(120, TimeUnit.SECONDS), "capture started: " + run.stderr());
             Thread.sleep(500);
             Sys.run(List.of("kill", "-INT", Long.toString(run.process().pid())));
             assertTrue(run.process().waitFor(60, TimeUnit.SECONDS), "capture ended after SIGINT");
             assertNothingLeft(run);
-            assertFalse(sleepAlive(), "the command (sleep 987) was stopped");
+            assertFalse(sleepAlive(), "the command (sleep " + SLEEP + ") was stopped");
         });
     }
 
@@ -130,7 +133,7 @@ class CaptureCleanupTest {
     void sigintDuringSetUpLeavesNothing() {
         assertTimeoutPreemptively(Duration.ofMinutes(4), () -> {
             for (int delayMs : new int[] {400, 800, 1200, 1600, 2000}) {
-                Run run = start("sigint-" + delayMs, "sh", "-c", "exec sleep 987");
+                Run run = start("sigint-" + delayMs, "sh", "-c", "exec sleep " + SLEEP);
                 Thread.sleep(delayMs);
                 Sys.run(List.of("kill", "-INT", Long.toString(run.process().pid())));
                 assertTrue(run.process().waitFor(60, TimeUnit.SECONDS), "capture ended after SIGINT at " + delayMs + " ms");
@@ -145,7 +148,7 @@ class CaptureCleanupTest {
             for (Path p : (Iterable<Path>) procs::iterator) {
                 try {
                     String cmd = Files.readString(p.resolve("cmdline"), StandardCharsets.ISO_8859_1);
-                    if (cmd.equals("sleep\u0000987\u0000")) {
+                    if (cmd.equals("sleep\u0000" + SLEEP + "\u0000")) {
                         return true;
                     }
                 } catch (IOException | RuntimeException e) {
