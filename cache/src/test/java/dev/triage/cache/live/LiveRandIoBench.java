@@ -67,6 +67,7 @@ class LiveRandIoBench {
                 long hits = after.touches().totalHits() - before.touches().totalHits();
                 System.out.printf("mode=%s runner=triage-cached-pool iops=%.0f hit_ratio=%.3f threads=%d seconds=%d%n",
                         phase, ops / (double) seconds, touches == 0 ? 0 : hits / (double) touches, threads, seconds);
+                org.junit.jupiter.api.Assertions.assertTrue(ops > 0, phase + ": no request completed");
             }
             p.close();
         } finally {

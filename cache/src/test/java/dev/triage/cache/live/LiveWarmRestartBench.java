@@ -67,6 +67,9 @@ class LiveWarmRestartBench {
         }
         System.out.printf("%-34s %12s %12.0f %12s%n", "lines recovered", "-", crash[4], "0");
         System.out.printf("%-34s %12s %12.1f %12s%n", "recovery time (ms)", "-", crash[5], "-");
+        // the runs must have seen the same first half, and recovery must have found lines
+        org.junit.jupiter.api.Assertions.assertEquals(none[0], crash[0], 1e-12, "the same trace before the crash");
+        org.junit.jupiter.api.Assertions.assertTrue(crash[4] > 0, "recovery kept lines");
     }
 
     /** Hit ratios: before the crash, the first window, four windows, the whole second half; lines; ms. */
