@@ -4,9 +4,13 @@ import java.util.Arrays;
 
 /**
  * The blocks a policy tracks (resident or ghost), each in a numbered slot: a block → slot map,
- * per-slot arrays (the block, its I/O class, a free int {@code mark} and an optional long {@code
+ * per-slot fields (the block, its I/O class, a free int {@code mark} and an optional long {@code
  * key} for the policy's own use), and {@link IntLinkedLists} over the slots. Freed slots are
  * reused, so once the table has grown to its working size nothing is allocated.
+ *
+ * <p>A slot's fields live beside its list links in the lists' node array (8 ints, 32 bytes per
+ * slot), so a hit reads the map's cell and one node, and an eviction reads the tail's node for
+ * its block, class and links at once. Only the optional key is kept apart.
  *
  * <p>The arrays start small and double up to {@code maxSlots}, so a huge capacity costs memory
  * only as far as it fills.
@@ -15,6 +19,13 @@ public final class BlockSlots {
     public static final int NIL = IntLinkedLists.NIL;
 
     private static final int INITIAL = 1024;
+
+    // the slot's own ints in the lists' nodes (after the links), 1 << SHIFT ints per slot
+    private static final int SHIFT = 3;
+    private static final int CLASS = IntLinkedLists.FIRST_FREE;
+    private static final int MARK = CLASS + 1;
+    private static final int BLOCK_LO = CLASS + 2;
+    private static final int BLOCK_HI = CLASS + 3;
     /** The most slots a table can have: 2^28 (1 TiB of 4 KiB blocks), the map's limit. */
     public static final int MAX_SLOTS = 1 << 28;
 
@@ -22,9 +33,6 @@ public final class BlockSlots {
     private final LongIntHashMap index;
     private final IntLinkedLists lists;
     private final boolean withKeys;
-    private long[] block;
-    private int[] ioClass;
-    private int[] mark;
     private long[] key;
     private int[] free; // stack of freed slots
     private int freeTop;
@@ -45,10 +53,7 @@ public final class BlockSlots {
         this.withKeys = withKeys;
         int initial = (int) Math.min(maxSlots, INITIAL);
         index = new LongIntHashMap(initial);
-        this.lists = new IntLinkedLists(lists, initial);
-        block = new long[initial];
-        ioClass = new int[initial];
-        mark = new int[initial];
+        this.lists = new IntLinkedLists(lists, initial, SHIFT);
         key = withKeys ? new long[initial] : null;
         free = new int[initial];
     }
@@ -94,13 +99,16 @@ public final class BlockSlots {
                 throw new IllegalStateException("all " + maxSlots + " slots are in use");
             }
             s = highWater++;
-            if (s == block.length) {
+            if (s == free.length) {
                 grow();
             }
         }
-        block[s] = b;
-        ioClass[s] = cls;
-        mark[s] = 0;
+        int[] a = lists.nodes;
+        int i = s << SHIFT;
+        a[i + CLASS] = cls;
+        a[i + MARK] = 0;
+        a[i + BLOCK_LO] = (int) b;
+        a[i + BLOCK_HI] = (int) (b >>> 32);
         if (withKeys) {
             key[s] = 0;
         }
@@ -112,17 +120,14 @@ public final class BlockSlots {
     /** Frees a slot: its block leaves the map, the slot leaves its list. */
     public void release(int s) {
         lists.unlink(s);
-        index.remove(block[s]);
+        index.remove(block(s));
         free[freeTop++] = s;
         size--;
     }
 
     private void grow() {
-        int n = (int) Math.min((long) block.length * 2, maxSlots);
+        int n = (int) Math.min((long) free.length * 2, maxSlots);
         n = Math.max(n, Math.min(maxSlots, 1));
-        block = Arrays.copyOf(block, n);
-        ioClass = Arrays.copyOf(ioClass, n);
-        mark = Arrays.copyOf(mark, n);
         if (withKeys) {
             key = Arrays.copyOf(key, n);
         }
@@ -131,23 +136,25 @@ public final class BlockSlots {
     }
 
     public long block(int s) {
-        return block[s];
+        int[] a = lists.nodes;
+        int i = s << SHIFT;
+        return ((long) a[i + BLOCK_HI] << 32) | (a[i + BLOCK_LO] & 0xFFFF_FFFFL);
     }
 
     public int ioClass(int s) {
-        return ioClass[s];
+        return lists.nodes[(s << SHIFT) + CLASS];
     }
 
     public void setIoClass(int s, int cls) {
-        ioClass[s] = cls;
+        lists.nodes[(s << SHIFT) + CLASS] = cls;
     }
 
     public int mark(int s) {
-        return mark[s];
+        return lists.nodes[(s << SHIFT) + MARK];
     }
 
     public void setMark(int s, int m) {
-        mark[s] = m;
+        lists.nodes[(s << SHIFT) + MARK] = m;
     }
 
     public long key(int s) {

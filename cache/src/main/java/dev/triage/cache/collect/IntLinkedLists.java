@@ -3,9 +3,14 @@ package dev.triage.cache.collect;
 import java.util.Arrays;
 
 /**
- * Several intrusive doubly linked lists over the same space of int nodes ({@code 0..}), kept in
- * int arrays: each node is in at most one list at a time. Every operation is O(1) and allocates
- * nothing (except {@link #ensureNodes} and {@link #ensureLists}, which grow the arrays).
+ * Several intrusive doubly linked lists over the same space of int nodes ({@code 0..}): each
+ * node is in at most one list at a time. Every operation is O(1) and allocates nothing (except
+ * {@link #ensureNodes} and {@link #ensureLists}, which grow the arrays).
+ *
+ * <p>A node's fields (its neighbours and its list) sit side by side in one int array, {@link
+ * #stride} ints per node, so that linking or unlinking a node reads one cache line for it
+ * rather than one per field. An owner such as {@link BlockSlots} may ask for a wider stride and
+ * keep its own per-node fields in the spare ints ({@link #FIRST_FREE} onwards).
  *
  * <p>Each list runs from its head to its tail; {@link #next} walks towards the tail and {@link
  * #prev} towards the head. Caches put the newest or most recently used node at the head and
@@ -15,18 +20,33 @@ public final class IntLinkedLists {
     /** No node (the end of a list, or an empty list). */
     public static final int NIL = -1;
 
-    private int[] prev;
-    private int[] next;
-    private int[] listOf;
+    static final int PREV = 0;
+    static final int NEXT = 1;
+    static final int LIST = 2;
+    /** The first int of a node that the lists leave to their owner. */
+    static final int FIRST_FREE = 3;
+
+    private final int shift; // log2 of the stride
+    /** The nodes' fields, {@code 1 << shift} ints per node; read by {@link BlockSlots}. */
+    int[] nodes;
     private int[] head;
     private int[] tail;
     private int[] count;
 
     public IntLinkedLists(int lists, int nodes) {
-        prev = new int[nodes];
-        next = new int[nodes];
-        listOf = new int[nodes];
-        Arrays.fill(listOf, NIL);
+        this(lists, nodes, 2);
+    }
+
+    /** {@code shift}: log2 of the ints per node, at least 2. */
+    IntLinkedLists(int lists, int nodes, int shift) {
+        if (shift < 2) {
+            throw new IllegalArgumentException("stride 2^" + shift + " is too small");
+        }
+        this.shift = shift;
+        this.nodes = new int[nodes << shift];
+        for (int i = 0; i < this.nodes.length; i += 1 << shift) {
+            this.nodes[i + LIST] = NIL;
+        }
         head = new int[lists];
         tail = new int[lists];
         count = new int[lists];
@@ -34,14 +54,19 @@ public final class IntLinkedLists {
         Arrays.fill(tail, NIL);
     }
 
+    /** Ints per node. */
+    int stride() {
+        return 1 << shift;
+    }
+
     /** Makes room for nodes {@code 0..nodes-1}. */
     public void ensureNodes(int nodes) {
-        if (nodes > prev.length) {
-            int old = prev.length;
-            prev = Arrays.copyOf(prev, nodes);
-            next = Arrays.copyOf(next, nodes);
-            listOf = Arrays.copyOf(listOf, nodes);
-            Arrays.fill(listOf, old, nodes, NIL);
+        int old = this.nodes.length >> shift;
+        if (nodes > old) {
+            this.nodes = Arrays.copyOf(this.nodes, nodes << shift);
+            for (int i = old << shift; i < this.nodes.length; i += 1 << shift) {
+                this.nodes[i + LIST] = NIL;
+            }
         }
     }
 
@@ -75,85 +100,123 @@ public final class IntLinkedLists {
 
     /** The next node towards the tail, or {@link #NIL}. */
     public int next(int node) {
-        return next[node];
+        return nodes[(node << shift) + NEXT];
     }
 
     /** The next node towards the head, or {@link #NIL}. */
     public int prev(int node) {
-        return prev[node];
+        return nodes[(node << shift) + PREV];
     }
 
     /** The list that holds {@code node}, or {@link #NIL}. */
     public int listOf(int node) {
-        return listOf[node];
+        return nodes[(node << shift) + LIST];
     }
 
     /** Puts a node that is in no list at the head of {@code list}. */
     public void addHead(int list, int node) {
+        int[] a = nodes;
+        int sh = shift;
         int h = head[list];
-        prev[node] = NIL;
-        next[node] = h;
+        int i = node << sh;
+        a[i + PREV] = NIL;
+        a[i + NEXT] = h;
+        a[i + LIST] = list;
         if (h == NIL) {
             tail[list] = node;
         } else {
-            prev[h] = node;
+            a[(h << sh) + PREV] = node;
         }
         head[list] = node;
-        listOf[node] = list;
         count[list]++;
     }
 
     /** Puts a node that is in no list at the tail of {@code list}. */
     public void addTail(int list, int node) {
+        int[] a = nodes;
+        int sh = shift;
         int t = tail[list];
-        next[node] = NIL;
-        prev[node] = t;
+        int i = node << sh;
+        a[i + NEXT] = NIL;
+        a[i + PREV] = t;
+        a[i + LIST] = list;
         if (t == NIL) {
             head[list] = node;
         } else {
-            next[t] = node;
+            a[(t << sh) + NEXT] = node;
         }
         tail[list] = node;
-        listOf[node] = list;
         count[list]++;
     }
 
     /** Takes a node out of its list; nothing when it is in none. */
     public void unlink(int node) {
-        int list = listOf[node];
+        int[] a = nodes;
+        int sh = shift;
+        int i = node << sh;
+        int list = a[i + LIST];
         if (list == NIL) {
             return;
         }
-        int p = prev[node];
-        int n = next[node];
+        int p = a[i + PREV];
+        int n = a[i + NEXT];
         if (p == NIL) {
             head[list] = n;
         } else {
-            next[p] = n;
+            a[(p << sh) + NEXT] = n;
         }
         if (n == NIL) {
             tail[list] = p;
         } else {
-            prev[n] = p;
+            a[(n << sh) + PREV] = p;
         }
-        prev[node] = NIL;
-        next[node] = NIL;
-        listOf[node] = NIL;
+        a[i + PREV] = NIL;
+        a[i + NEXT] = NIL;
+        a[i + LIST] = NIL;
         count[list]--;
     }
 
     /** Moves a node (in any list or none) to the head of {@code list}. */
     public void moveToHead(int list, int node) {
-        if (listOf[node] == list && head[list] == node) {
+        int[] a = nodes;
+        int sh = shift;
+        int i = node << sh;
+        int from = a[i + LIST];
+        int h = head[list];
+        if (from == list && h == node) {
             return;
         }
-        unlink(node);
-        addHead(list, node);
+        if (from != NIL) { // unlink, without clearing the fields about to be set
+            int p = a[i + PREV];
+            int n = a[i + NEXT];
+            if (p == NIL) {
+                head[from] = n;
+            } else {
+                a[(p << sh) + NEXT] = n;
+            }
+            if (n == NIL) {
+                tail[from] = p;
+            } else {
+                a[(n << sh) + PREV] = p;
+            }
+            count[from]--;
+            h = head[list];
+        }
+        a[i + PREV] = NIL;
+        a[i + NEXT] = h;
+        a[i + LIST] = list;
+        if (h == NIL) {
+            tail[list] = node;
+        } else {
+            a[(h << sh) + PREV] = node;
+        }
+        head[list] = node;
+        count[list]++;
     }
 
     /** Moves a node (in any list or none) to the tail of {@code list}. */
     public void moveToTail(int list, int node) {
-        if (listOf[node] == list && tail[list] == node) {
+        if (listOf(node) == list && tail[list] == node) {
             return;
         }
         unlink(node);

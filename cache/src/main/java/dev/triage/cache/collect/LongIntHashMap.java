@@ -4,7 +4,7 @@ package dev.triage.cache.collect;
  * A map from {@code long} keys to non-negative {@code int} values, by open addressing with
  * linear probing and backward-shift deletion (no tombstones), so that a steady mix of puts and
  * removes never degrades or reallocates. Every key is allowed. Lookups, puts and removes
- * allocate nothing; a put allocates only when the table grows (it doubles when more than half
+ * allocate nothing; a put allocates only when the table grows (it doubles when more than 3/4
  * full, up to 2^29 cells, which then may fill to 7/8).
  *
  * <p>Not thread safe. Iteration order is unspecified.
@@ -39,7 +39,7 @@ public final class LongIntHashMap {
             table[i] = FREE;
         }
         mask = cells - 1;
-        resizeAt = cells / 2;
+        resizeAt = cells - cells / 4;
     }
 
     private static int hash(long key) {

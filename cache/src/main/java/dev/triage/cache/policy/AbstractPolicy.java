@@ -3,7 +3,8 @@ package dev.triage.cache.policy;
 import dev.triage.cache.collect.BlockSlots;
 
 /**
- * What every policy here shares: a name, a capacity, the resident blocks in {@link BlockSlots},
+ * What every policy here shares: a name, a capacity, the resident blocks in {@link BlockSlots}
+ * (and, for ARC, its ghosts),
  * and the eviction listener. Subclasses keep their queues as lists over the slots.
  */
 abstract class AbstractPolicy implements CachePolicy {
@@ -19,8 +20,8 @@ abstract class AbstractPolicy implements CachePolicy {
         this(name, capacity, lists, withKeys, 0);
     }
 
-    /** {@code extraSlots}: for a policy that inserts before it evicts. */
-    AbstractPolicy(String name, long capacity, int lists, boolean withKeys, int extraSlots) {
+    /** {@code extraSlots}: for a policy that inserts before it evicts, or keeps ghosts. */
+    AbstractPolicy(String name, long capacity, int lists, boolean withKeys, long extraSlots) {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity " + capacity + " is negative");
         }
@@ -39,13 +40,15 @@ abstract class AbstractPolicy implements CachePolicy {
         return capacity;
     }
 
+    /** Resident blocks; a policy that keeps ghosts in {@link #slots} overrides it. */
     @Override
-    public final long size() {
+    public long size() {
         return slots.size();
     }
 
+    /** Whether the block is resident; a policy that keeps ghosts in {@link #slots} overrides it. */
     @Override
-    public final boolean contains(long block) {
+    public boolean contains(long block) {
         return slots.contains(block);
     }
 
@@ -75,7 +78,7 @@ abstract class AbstractPolicy implements CachePolicy {
     }
 
     final boolean full() {
-        return slots.size() >= capacity;
+        return size() >= capacity;
     }
 
     @Override
