@@ -15,6 +15,9 @@
 #                       unless it is one already (lirs, cloudphysics). Hits must agree for lru,
 #                       fifo, sieve and opt (the simulator's linked.Sieve is run at one entry more:
 #                       it keeps at most maximum-size - 1 entries)
+#                       Whole runs use every core on both sides (the simulator by default;
+#                       triage with -j TRIAGE_THREADS, default nproc: reading the trace overlaps
+#                       the policy on a second core).
 #     --no-triage-warm  skip the warm in-JVM figures
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -68,7 +71,7 @@ case "$format" in
     simtrace="lirs:$work/touches.lirs"; trace="$work/touches.lirs"; ourformat=lirs ;;
 esac
 blocks=$("$java" -cp "$cp" dev.triage.bench.LirsExport --trace "$trace" --format "$ourformat" --capacity "$cache")
-echo "# whole runs (a JVM each, one thread), cache $blocks blocks; trace as the simulator reads it: $simtrace"
+echo "# whole runs (a JVM each, triage -j ${TRIAGE_THREADS:-$(nproc)}), cache $blocks blocks; trace as the simulator reads it: $simtrace"
 printf '%-9s %12s %12s %10s %10s %8s %10s %10s %8s\n' policy triage-hits sim-hits triage-cpu sim-cpu speedup triage-wall sim-wall speedup
 simname() {
   case "$1" in
@@ -87,7 +90,7 @@ for p in ${policies//,/ }; do
   [ -n "$s" ] || { printf '%-9s (not in the simulator)\n' "$p"; continue; }
   # /usr/bin/time: user+sys CPU seconds and wall seconds of the whole JVM
   /usr/bin/time -f "%U %S %e" -o "$work/t1" "$java" -Xmx2g -XX:+UseParallelGC -jar "$jar" replay --trace "$trace" \
-    --format "$ourformat" --policy "$p" --cache "$((blocks * 4096))" -j 1 --no-progress --csv > "$work/o1"
+    --format "$ourformat" --policy "$p" --cache "$((blocks * 4096))" -j "${TRIAGE_THREADS:-$(nproc)}" --no-progress --csv > "$work/o1"
   ours=$(awk -F, '$3=="all"{print $5}' "$work/o1" | head -1)
   /usr/bin/time -f "%U %S %e" -o "$work/t2" "$java" -Xmx2g -XX:+UseParallelGC -cp "$simcp" \
     -Dcaffeine.simulator.policies.0="$s" -Dcaffeine.simulator.admission.0=Always \

@@ -242,8 +242,8 @@ public final class ReplayEngine {
 
     private void dispatch(List<? extends TouchConsumer> sims, int batches, Producer producer, boolean recycle,
             BlockingQueue<TouchBatch> free) throws IOException {
-        int n = Math.min(threads, sims.size());
-        if (n <= 1) {
+        int wanted = Math.min(threads, sims.size());
+        if (wanted <= 1 && threads <= 1) {
             producer.produce(b -> {
                 for (TouchConsumer s : sims) {
                     s.apply(b);
@@ -254,6 +254,9 @@ public final class ReplayEngine {
             });
             return;
         }
+        // With one simulation and a core to spare, a worker still runs it: reading and parsing the
+        // trace (this thread) overlap with the policy (the worker) instead of adding up.
+        int n = Math.max(1, wanted);
         List<List<TouchConsumer>> shares = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             shares.add(new ArrayList<>());
