@@ -11,11 +11,16 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
-/** Small ext4 images made with mkfs.ext4 -d (no root, no mount) under target/, for tests. */
-final class Ext4TestImages {
+/**
+ * Small ext4 images made with mkfs.ext4 -d (no root, no mount) under target/, for tests. The
+ * guest classifier's tests use {@link #tool}, {@link #mkfs(Path, String, long, Path, String...)}
+ * and {@link #run} too.
+ */
+public final class Ext4TestImages {
     private Ext4TestImages() {}
 
-    static Path tool(String name) {
+    /** The path of an e2fsprogs (or other system) tool, or null when it is not installed. */
+    public static Path tool(String name) {
         for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) {
@@ -64,7 +69,13 @@ final class Ext4TestImages {
 
     /** Runs mkfs.ext4 on a fresh sparse file of {@code size} bytes, populated from {@code tree}. */
     static Path mkfs(String name, long size, Path tree, String... options) throws IOException, InterruptedException {
-        Path img = workDir().resolve(name);
+        return mkfs(workDir(), name, size, tree, options);
+    }
+
+    /** Runs mkfs.ext4 on a fresh sparse file {@code dir/name} of {@code size} bytes, populated from {@code tree}. */
+    public static Path mkfs(Path dir, String name, long size, Path tree, String... options)
+            throws IOException, InterruptedException {
+        Path img = dir.resolve(name);
         Files.deleteIfExists(img);
         try (var ch = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.CREATE_NEW,
                 java.nio.file.StandardOpenOption.WRITE)) {
@@ -83,7 +94,8 @@ final class Ext4TestImages {
         return img;
     }
 
-    static String run(List<String> cmd) throws IOException, InterruptedException {
+    /** Runs a command; its output, or an IOException naming it when it fails or takes over 120 s. */
+    public static String run(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {

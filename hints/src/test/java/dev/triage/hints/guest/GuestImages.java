@@ -8,31 +8,23 @@ import dev.triage.hints.Op;
 import dev.triage.hints.ext4.ByteArrayExt4Source;
 import dev.triage.hints.ext4.Ext4Image;
 import dev.triage.hints.ext4.Ext4Reader;
+import dev.triage.hints.ext4.Ext4TestImages;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /** Test helpers: mkfs.ext4 images under target/, an in-memory volume, and per-class agreement. */
 final class GuestImages {
     private GuestImages() {}
 
     static Path tool(String name) {
-        for (String dir : List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin")) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
+        return Ext4TestImages.tool(name);
     }
 
     static void assumeMkfs() {
@@ -71,35 +63,11 @@ final class GuestImages {
     }
 
     static Path mkfs(String name, long size, Path tree, String... options) throws IOException, InterruptedException {
-        Path img = workDir().resolve(name);
-        Files.deleteIfExists(img);
-        try (var ch = java.nio.channels.FileChannel.open(img, java.nio.file.StandardOpenOption.CREATE_NEW,
-                java.nio.file.StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate(1), size - 1);
-        }
-        List<String> cmd = new ArrayList<>(List.of(tool("mkfs.ext4").toString(), "-q", "-F", "-E",
-                "lazy_itable_init=1,nodiscard"));
-        cmd.addAll(List.of(options));
-        if (tree != null) {
-            cmd.add("-d");
-            cmd.add(tree.toString());
-        }
-        cmd.add(img.toString());
-        run(cmd);
-        return img;
+        return Ext4TestImages.mkfs(workDir(), name, size, tree, options);
     }
 
     static String run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(cmd + " timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(cmd + " failed (" + p.exitValue() + "): " + out);
-        }
-        return out;
+        return Ext4TestImages.run(cmd);
     }
 
     /** A volume in memory that a {@link GuestClassifier} reads. */
