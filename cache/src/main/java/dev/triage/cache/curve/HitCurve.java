@@ -21,6 +21,18 @@ public interface HitCurve {
     /** Touches of a class, or of all with {@code ioClass} -1. */
     long touches(int ioClass);
 
+    /** {@link #touches(int)} over counts kept per class id. */
+    static long touchesOf(long[] perClass, int ioClass) {
+        if (ioClass >= 0) {
+            return ioClass < perClass.length ? perClass[ioClass] : 0;
+        }
+        long s = 0;
+        for (long t : perClass) {
+            s += t;
+        }
+        return s;
+    }
+
     /** The (estimated) hit ratio at {@code sizes()[sizeIndex]}, of a class or of all (-1). */
     double hitRatio(int sizeIndex, int ioClass);
 }

@@ -80,14 +80,7 @@ public final class LruCurve implements HitCurve {
 
     @Override
     public long touches(int ioClass) {
-        if (ioClass >= 0) {
-            return ioClass < touches.length ? touches[ioClass] : 0;
-        }
-        long s = 0;
-        for (long t : touches) {
-            s += t;
-        }
-        return s;
+        return HitCurve.touchesOf(touches, ioClass);
     }
 
     /** Exact hits at {@code sizes()[sizeIndex]}, of a class or all (-1). */
