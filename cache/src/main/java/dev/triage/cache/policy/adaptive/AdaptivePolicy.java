@@ -1,9 +1,16 @@
 package dev.triage.cache.policy.adaptive;
 
+import dev.triage.cache.policy.ArcPolicy;
 import dev.triage.cache.policy.CachePolicy;
 import dev.triage.cache.policy.ClassOccupancy;
+import dev.triage.cache.policy.DssPolicy;
 import dev.triage.cache.policy.EvictionListener;
+import dev.triage.cache.policy.LruPolicy;
+import dev.triage.cache.policy.S3FifoPolicy;
+import dev.triage.cache.policy.SievePolicy;
 import dev.triage.cache.policy.Touch;
+import dev.triage.cache.policy.WindowTinyLfuPolicy;
+import dev.triage.hints.ClassVocabulary;
 import dev.triage.hints.policy.ClassPolicy;
 import dev.triage.hints.policy.PolicyTable;
 import java.util.Arrays;
@@ -11,92 +18,118 @@ import java.util.Arrays;
 /**
  * The class-aware policy that takes the hint as evidence, not as an order ({@code adaptive}).
  *
- * <p><b>What it learns.</b> Every touch has an {@link AccessContext}: its I/O class, read or
- * write, request size, and what the cache remembers of the block. A {@link ReusePredictor}
- * learns online, per context, whether Belady's optimum would keep a block touched in that
- * context until its next touch; {@link OptGen} answers that question by replaying the optimum
- * on a hash-sampled miniature of the recent past (Hawkeye's OPTgen). A class is thus worth
- * exactly what its blocks have been worth lately at this cache size, whatever its priority
- * says.
+ * <p><b>Experts.</b> Beside the cache it runs, on every touch and at the cache's full size,
+ * the directories (block numbers only, no data) of a portfolio of policies: the classic
+ * unhinted ones (LRU, ARC, S3-FIFO, SIEVE, W-TinyLFU), the operator's static class priorities
+ * ({@link DssPolicy} over the policy file), and a learner that predicts from the class, the
+ * operation, the request size and the block's history whether Belady's optimum would keep a
+ * block ({@link LearnedReusePolicy}). Each expert counts the hits it would have had.
  *
- * <p><b>How it uses it.</b> The cache is a {@link CacheCore}: blocks touched in a friendly
- * context go to an LRU <em>keep</em> list, the others to <em>probation</em>, which is evicted
- * first while over a target that ghost hits adapt (ARC's rule). Two knobs: trust the predictor
- * or not (not: the core is LRU), and TinyLFU's frequency gate in front of keep or not (on: the
- * core holds its working set under scans and loops larger than the cache). Four miniature
- * cores, one per setting, run on the same hash-sampled blocks at the sampled capacity; the
- * full-size core follows the setting whose miniature has the most hits lately. So when the
- * hints carry no information the policy is LRU or TinyLFU-like, whichever the trace favours,
- * and when they do, blocks predicted dead go first.
+ * <p><b>Following.</b> The cache holds the blocks of the expert it follows ({@link
+ * FollowerCache}): a block the expert holds is admitted on its touch, and room is made from
+ * blocks the expert does not hold. Scores are the experts' hits, halved every {@link
+ * #HALF_LIFE_CAPACITIES} capacities of touches. Every period the policy looks at the leader;
+ * it follows it when its lead exceeds what the switch would cost, the blocks the leader holds
+ * and the cache does not (each can miss once), plus two standard deviations of the lead. After
+ * a switch, the cache becomes the new expert's set as its blocks are touched; until then the
+ * old blocks still give hits. So the policy has at least the hits of the experts it followed,
+ * less the switch costs it paid (a tested invariant), and it follows the best of them, class
+ * hints included, only as far as the evidence of hits says.
  *
  * <p><b>The policy file.</b> Only hard limits are read: a class with {@code admission = off}
- * is never admitted (its misses bypass); a class at its cap ({@code floor(maxShare ×
- * capacity)}) evicts its own least recently used block to admit another, and is not admitted
- * when its cap is 0; a {@code pinned} class's blocks are never evicted for another class (only
- * for its own cap, or for itself when the cache holds nothing else). {@code priority} is
- * ignored: the class itself is a feature, and the learner decides what it is worth. A cached
- * block belongs to the class that admitted it (a hit by another class does not move it), so a
- * cap is never exceeded.
+ * is never admitted, and no expert sees its touches; a class at its cap ({@code floor(maxShare
+ * × capacity)}) evicts its own least recently used block to admit another; a {@code pinned}
+ * class's blocks are never evicted for another class. {@code priority} reaches only the dss
+ * expert, which is followed when, and as long as, those priorities pay.
  *
- * <p><b>Cost.</b> O(1) per touch: the full-size core, for a sampled touch the four miniatures
- * and the optimum's check (at most {@link OptGen#QUANTA} counters). No allocation per touch
- * once the tables have grown. Memory proportional to the capacity: resident slots and as many
- * ghosts, the miniatures (four at the sampled capacity, so at most a quarter of the capacity
- * each when one block in sixteen is sampled... and the full capacity each for caches under 1024
- * blocks), and the sampled history. Deterministic: sampling is by a fixed hash of the block.
+ * <p><b>Cost.</b> O(1) per touch: seven experts' touches and a few lookups; a switch walks the
+ * cache once, and switches are at least a period apart. No allocation per touch once the
+ * tables have grown. Memory is proportional to the capacity: the cache's slots and the
+ * experts' directories (about eight times the cache's). Deterministic.
  */
 public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
-    /** The knob settings of the miniatures: predictor × gate. */
-    static final int SETTINGS = 6;
-    /** Trust the predictor, with the gate: it holds a working set from the start. */
-    static final int INITIAL_SETTING = 2;
-    /** A miniature must lead the followed one by more hits than this, and by two standard deviations. */
-    static final int MIN_LEAD = 16;
-    /** Scores are halved every so many decision periods. */
-    static final int DECAY_PERIODS = 8;
+    /** The experts, in the order of their index. */
+    static final String[] EXPERTS = {"lru", "arc", "s3fifo", "sieve", "wtinylfu", "dss", "learned-reuse"};
+    /** The expert followed at first: W-TinyLFU, the strongest classic policy on most traces. */
+    static final int FIRST = 4;
+    /** Scores are halved every so many capacities of touches (at least {@link #MIN_HALF_LIFE}). */
+    static final long HALF_LIFE_CAPACITIES = 4;
+    static final long MIN_HALF_LIFE = 1 << 16;
+    /** A switch's lead must be this many times its expected cost, */
+    static final double COST_WEIGHT = 3;
+    /** more than this many standard deviations of the scores compared, */
+    static final double SIGMAS = 2;
+    /** and more than this many hits. */
+    static final long MIN_LEAD = 16;
+    /** Experts are compared every period of touches: a sixteenth of the capacity, within bounds. */
+    static final long MIN_PERIOD = 256;
+    static final long MAX_PERIOD = 1 << 14;
 
     private final long capacity;
     private final PolicyTable table;
-    private final ReusePredictor predictor = new ReusePredictor();
-    private final FrequencySketch sketch;
-    private final OptGen optGen;
-    private final CacheCore core;
-    private final CacheCore[] minis = new CacheCore[SETTINGS];
-    private final long[] score = new long[SETTINGS];
+    private final CachePolicy[] experts;
+    private final FollowerCache cache;
+    private EvictionListener listener = EvictionListener.NONE;
+
+    /**
+     * Per expert: hits this period, and its scores, hits decayed over a long window (half-life
+     * {@link #HALF_LIFE_CAPACITIES} capacities of touches) and over a short one (one capacity).
+     */
+    private final long[] periodHits;
+    private final double[] score;
+    private final double[] recent;
+    private double recentTouches;
+    private final double decay;
+    private final double recentDecay;
+    /** Per expert: its blocks that the cache holds. */
+    private final long[] shared;
     private final long period;
-    private final long[] miniHits = new long[SETTINGS];
-    private long sampledTouches;
-    private int setting;
-    private final boolean fixed;
+    private long untilDecision;
+    private int followed;
+
+    // for tests and stats
+    private long switches;
+    private long switchCost;
+    private long followedHits;
+    private final long[] expertHits;
 
     // per class id, grown when a new id is seen
     private boolean[] known = new boolean[0];
     private boolean[] admit = new boolean[0];
     private boolean[] pinned = new boolean[0];
+    private long[] cap = new long[0];
 
     /**
-     * @param table the operator's policy file; only its hard limits are read (null: none)
+     * @param table the operator's policy file: its hard limits, and the dss expert's priorities
+     *     (null: none, every class alike)
      */
     public AdaptivePolicy(long capacity, PolicyTable table) {
-        this(capacity, table, -1);
-    }
-
-    /** @param fixedSetting a knob setting to keep for good (0..5), or -1 to follow the miniatures */
-    AdaptivePolicy(long capacity, PolicyTable table, int fixedSetting) {
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity " + capacity + " is negative");
         }
         this.capacity = capacity;
         this.table = table;
-        this.sketch = new FrequencySketch(capacity);
-        this.optGen = new OptGen(capacity, predictor);
-        this.core = new CacheCore(capacity, true, 0, predictor, sketch);
-        for (int i = 0; i < SETTINGS; i++) {
-            minis[i] = new CacheCore(optGen.miniCapacity(), usesPredictor(i), mode(i), predictor, sketch);
+        PolicyTable forDss = table != null ? table : PolicyTable.uniform(new ClassVocabulary());
+        this.experts = new CachePolicy[] {
+            new LruPolicy(capacity), new ArcPolicy(capacity), new S3FifoPolicy(capacity),
+            new SievePolicy(capacity), new WindowTinyLfuPolicy(capacity), new DssPolicy(capacity, forDss),
+            new LearnedReusePolicy(capacity, table)};
+        int n = experts.length;
+        this.periodHits = new long[n];
+        this.score = new double[n];
+        this.recent = new double[n];
+        this.shared = new long[n];
+        this.expertHits = new long[n];
+        this.cache = new FollowerCache(capacity);
+        for (int i = 0; i < n; i++) {
+            int expert = i;
+            experts[i].setEvictionListener((block, ioClass) -> expertEvicted(expert, block));
         }
-        this.period = optGen.miniCapacity();
-        this.fixed = fixedSetting >= 0;
-        applySetting(fixed ? fixedSetting : INITIAL_SETTING);
+        this.period = Math.clamp(capacity / 16, MIN_PERIOD, MAX_PERIOD);
+        this.untilDecision = period;
+        this.decay = Math.pow(0.5, (double) period / Math.max(MIN_HALF_LIFE, HALF_LIFE_CAPACITIES * capacity));
+        this.recentDecay = Math.pow(0.5, period / (double) Math.max(capacity, period));
+        this.followed = FIRST;
     }
 
     @Override
@@ -111,54 +144,53 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
 
     @Override
     public long size() {
-        return core.slots.size();
+        return cache.size();
     }
 
     @Override
     public boolean contains(long block) {
-        return core.slots.contains(block);
+        return cache.slotOf(block) != FollowerCache.NIL;
     }
 
     @Override
     public void setEvictionListener(EvictionListener l) {
-        core.listener = l == null ? EvictionListener.NONE : l;
+        listener = l == null ? EvictionListener.NONE : l;
     }
 
     @Override
     public long occupancy(int ioClass) {
-        return ioClass >= 0 && ioClass < known.length && known[ioClass] ? core.byClass.count(ioClass) : 0;
-    }
-
-    /** The class a cached block belongs to, or -1 when it is not cached. */
-    public int classOf(long block) {
-        int s = core.slots.slotOf(block);
-        return s == CacheCore.NIL ? -1 : core.slots.ioClass(s);
+        return ioClass >= 0 ? cache.count(ioClass) : 0;
     }
 
     /** The cap of a class in blocks (0 for a class never admitted). */
     public long capOf(int ioClass) {
         know(ioClass);
-        return core.cap(ioClass);
+        return cap[ioClass];
     }
 
-    /** The knob setting the cache follows now: bit 0 set = predictor off, bit 1 set = gate on. */
-    public int setting() {
-        return setting;
+    /** The name of the expert the cache follows now. */
+    public String following() {
+        return EXPERTS[followed];
     }
 
-    /** Hits of each miniature so far, and the sampled touches last (for tests and stats). */
-    public long[] miniatureHits() {
-        long[] h = Arrays.copyOf(miniHits, SETTINGS + 1);
-        h[SETTINGS] = sampledTouches;
-        return h;
+    /** How many times the policy changed the expert it follows. */
+    public long switches() {
+        return switches;
     }
 
-    /** Sizes of keep, probation, keep ghosts, probation ghosts (for tests and stats). */
-    public long[] listSizes() {
-        var r = core.slots.lists();
-        var g = core.ghosts.lists();
-        return new long[] {r.count(CacheCore.KEEP), r.count(CacheCore.PROBATION), g.count(CacheCore.KEEP),
-            g.count(CacheCore.PROBATION)};
+    /** The switches' cost bound: at each, the blocks the new expert held and the cache did not. */
+    public long switchCost() {
+        return switchCost;
+    }
+
+    /** Hits the followed experts had, each counted while it was followed. */
+    public long followedHits() {
+        return followedHits;
+    }
+
+    /** Each expert's hits so far, in the order of {@link #EXPERTS}. */
+    public long[] expertHits() {
+        return expertHits.clone();
     }
 
     @Override
@@ -166,66 +198,138 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         int k = t.ioClass;
         know(k);
         long block = t.block;
-        sketch.increment(block);
-        boolean hit = core.access(block, k, t.write, t.requestBlocks, pinned);
-        if (optGen.sampled(block)) {
-            if (admit[k]) {
-                optGen.access(block, core.lastContext);
-            }
-            for (int i = 0; i < SETTINGS; i++) {
-                if (minis[i].access(block, k, t.write, t.requestBlocks, pinned)) {
-                    score[i]++;
-                    miniHits[i]++;
+        int s = cache.slotOf(block);
+        boolean hit = s != FollowerCache.NIL;
+        if (hit) {
+            cache.touched(s);
+        }
+        if (!admit[k]) {
+            return hit; // never admitted, so never cached: no expert needs to see it
+        }
+        CachePolicy[] e = experts;
+        for (int i = 0; i < e.length; i++) {
+            if (e[i].access(t)) {
+                periodHits[i]++;
+                expertHits[i]++;
+                if (i == followed) {
+                    followedHits++;
                 }
-            }
-            if (++sampledTouches % period == 0 && !fixed) {
-                choose();
+            } else if (hit && e[i].contains(block)) {
+                shared[i]++; // the expert admitted a block the cache holds
             }
         }
+        boolean wanted = e[followed].contains(block);
+        if (hit) {
+            cache.place(s, wanted, pinned[cache.slots.ioClass(s)]);
+        } else if (wanted) {
+            admit(block, k);
+        }
+        if (--untilDecision == 0) {
+            untilDecision = period;
+            decide();
+        }
+
         return hit;
     }
 
-    /** Follows the miniature with the most hits over the last periods (ties keep the current). */
-    private void choose() {
-        int best = setting;
-        for (int i = 0; i < SETTINGS; i++) {
+    /** Caches a block that the followed expert holds, making room as the limits allow. */
+    private void admit(long block, int k) {
+        if (cache.count(k) >= cap[k] && cap[k] < capacity) {
+            if (cap[k] == 0) {
+                return;
+            }
+            drop(cache.oldestOf(k)); // at its cap: the class's own least recently used block
+        } else if (cache.full()) {
+            int victim = cache.oldestOrphan();
+            if (victim == FollowerCache.NIL) {
+                // only aligned blocks and pinned orphans: a pinned class may replace its own
+                victim = pinned[k] ? cache.oldestOf(k) : FollowerCache.NIL;
+                if (victim == FollowerCache.NIL) {
+                    return;
+                }
+            }
+            drop(victim);
+        }
+        cache.insert(block, k, true, pinned[k]);
+        CachePolicy[] e = experts;
+        for (int i = 0; i < e.length; i++) {
+            if (e[i].contains(block)) {
+                shared[i]++;
+            }
+        }
+    }
+
+    /** Evicts a cached block. */
+    private void drop(int s) {
+        long b = cache.slots.block(s);
+        int k = cache.slots.ioClass(s);
+        CachePolicy[] e = experts;
+        for (int i = 0; i < e.length; i++) {
+            if (e[i].contains(b)) {
+                shared[i]--;
+            }
+        }
+        cache.release(s);
+        listener.evicted(b, k);
+    }
+
+    /** An expert evicted a block: if the cache holds it, one block fewer is shared with it. */
+    private void expertEvicted(int expert, long block) {
+        int s = cache.slotOf(block);
+        if (s != FollowerCache.NIL) {
+            shared[expert]--;
+            if (expert == followed) {
+                cache.place(s, false, pinned[cache.slots.ioClass(s)]);
+            }
+        }
+    }
+
+    /**
+     * Scores the period, and follows the leader by the long window when it also leads in the
+     * short one, and its lead is clear of noise and pays for the switch. The switch's expected cost: the blocks the leader holds and
+     * the cache does not, each hit, before the leader evicts it, as often as a block of the
+     * leader is (its recent hit ratio over its miss ratio, the hits per admission).
+     */
+    private void decide() {
+        int f = followed;
+        int best = f;
+        recentTouches = recentTouches * recentDecay + period;
+        for (int i = 0; i < experts.length; i++) {
+            score[i] = score[i] * decay + periodHits[i];
+            recent[i] = recent[i] * recentDecay + periodHits[i];
+            periodHits[i] = 0;
             if (score[i] > score[best]) {
                 best = i;
             }
         }
-        long lead = score[best] - score[setting];
-        if (lead > MIN_LEAD && lead * lead > 4 * (score[best] + score[setting])) {
-            applySetting(best);
+        if (best == f) {
+            return;
         }
-        if (sampledTouches % (DECAY_PERIODS * period) == 0) {
-            for (int i = 0; i < SETTINGS; i++) {
-                score[i] -= score[i] >>> 1;
-            }
+        double lead = score[best] - score[f];
+        long missing = experts[best].size() - shared[best];
+        double hitRatio = Math.min(0.95, recent[best] / recentTouches);
+        double cost = Math.min(missing, missing * hitRatio / (1 - hitRatio));
+        if (recent[best] > recent[f] // it still leads lately
+                && lead > COST_WEIGHT * cost + MIN_LEAD && lead > SIGMAS * Math.sqrt(score[best] + score[f])) {
+            followed = best;
+            switches++;
+            switchCost += missing;
+            cache.realign(experts[best], pinned);
         }
-    }
-
-    private void applySetting(int i) {
-        setting = i;
-        core.setKnobs(usesPredictor(i), mode(i));
-    }
-
-    static boolean usesPredictor(int setting) {
-        return (setting & 1) == 0;
-    }
-
-    /** 0 plain, 1 gate, 2 quick demotion. */
-    static int mode(int setting) {
-        return setting >> 1;
     }
 
     @Override
     public void remove(long block) {
-        core.remove(block);
-        if (optGen.sampled(block)) {
-            optGen.discard(block);
-            for (CacheCore m : minis) {
-                m.remove(block);
+        int s = cache.slotOf(block);
+        CachePolicy[] e = experts;
+        for (int i = 0; i < e.length; i++) {
+            if (s != FollowerCache.NIL && e[i].contains(block)) {
+                shared[i]--;
             }
+            e[i].remove(block);
+        }
+        if (s != FollowerCache.NIL) {
+            cache.release(s);
         }
     }
 
@@ -241,20 +345,19 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
             known = Arrays.copyOf(known, n);
             admit = Arrays.copyOf(admit, n);
             pinned = Arrays.copyOf(pinned, n);
+            cap = Arrays.copyOf(cap, n);
+            cache.ensureClasses(n);
         }
         ClassPolicy p = table == null ? null : table.forClass(k);
         known[k] = true;
         admit[k] = p == null || p.admit();
         pinned[k] = p != null && p.pinned();
         double share = p == null ? 1.0 : p.maxShare();
-        core.setLimit(k, admit[k], share);
-        for (CacheCore m : minis) {
-            m.setLimit(k, admit[k], share);
-        }
+        cap[k] = admit[k] ? (long) Math.floor(share * capacity) : 0;
     }
 
     @Override
     public String toString() {
-        return "adaptive(" + capacity + " blocks, " + size() + " cached, setting " + setting + ")";
+        return "adaptive(" + capacity + " blocks, " + size() + " cached, following " + following() + ")";
     }
 }

@@ -6,7 +6,7 @@ import dev.triage.cache.policy.EvictionListener;
 import java.util.Arrays;
 
 /**
- * The cache structure of the {@link AdaptivePolicy}, at one capacity and one setting of its two
+ * The cache structure of the {@link LearnedReusePolicy}, at one capacity and one setting of its two
  * knobs; the policy runs one at full size and miniatures of every setting on sampled blocks.
  *
  * <p>Resident blocks live in two LRU lists, <em>keep</em> and <em>probation</em>, and in one
