@@ -23,8 +23,16 @@ need() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 ||
-    { $sudo apt-get update -qq >/dev/null 2>&1 || true; $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }
+  # The install runs outside the capture's small memory cgroup (where the workload runs):
+  # inside it, apt and dpkg are killed for memory and leave dpkg half-configured.
+  (
+    for root in /sys/fs/cgroup/memory /sys/fs/cgroup; do
+      if [ -w "$root/cgroup.procs" ]; then echo "$BASHPID" > "$root/cgroup.procs" 2>/dev/null && break; fi
+    done
+    $sudo dpkg --configure -a >/dev/null 2>&1 || true
+    $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 ||
+      { $sudo apt-get update -qq >/dev/null 2>&1 || true; $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }
+  )
 }
 
 # The workload's length in seconds: $WORKLOAD_SECONDS, else the default given.

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  triage compare",
                 "  triage compare --trace postmark.csv.gz --policies lru,fifo,opt,dss --cache 16MiB,64MiB --csv",
-                "  triage compare --trace t.csv.gz --cache 1%,5%,10%,25% --policy-file my.toml"})
+                "  triage compare --trace t.csv.gz --cache 1%%,5%%,10%%,25%% --policy-file my.toml"})
 public final class CompareCommand implements Callable<Integer> {
     /** The policies compared when --policies is not given. */
     public static final String DEFAULT_POLICIES = "lru,fifo,clock,arc,2q,s3fifo,sieve,wtinylfu,dss,opt";
