@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The evaluation table of docs/adaptive-policy.md: every trace given (default: the shared
-# traces and the recorded ones under $TRACES, default /var/tmp/adaptive-traces) through
+# traces in ../shared/traces and the recorded ones in bench/traces) through
 # `triage compare --csv` at 1%, 5%, 10%, 25% of its distinct blocks, with the classic
 # policies, static dss, adaptive and OPT; then bench/gap-table.py computes the gap closed.
 #   bench/adaptive-table.sh [[NAME=]TRACE.csv.gz ...]
@@ -10,8 +10,9 @@ out=${OUT:-$here/bench/out}
 mkdir -p "$out"
 traces=("$@")
 if [ ${#traces[@]} -eq 0 ]; then
-  traces=(/work/shared/traces/devtree.csv.gz /work/shared/traces/postmark.csv.gz)
-  for t in "${TRACES:-/var/tmp/adaptive-traces}"/*/*.csv.gz; do [ -f "$t" ] && traces+=("$t"); done
+  for t in "$here"/../shared/traces/*.csv.gz "$here"/bench/traces/*.csv.gz; do
+    [ -f "$t" ] && traces+=("$t")
+  done
 fi
 args=()
 for t in "${traces[@]}"; do

@@ -27,14 +27,22 @@ import java.util.Arrays;
  *
  * <p><b>Following.</b> The cache holds the blocks of the expert it follows ({@link
  * FollowerCache}): a block the expert holds is admitted on its touch, and room is made from
- * blocks the expert does not hold. Scores are the experts' hits, halved every {@link
- * #HALF_LIFE_CAPACITIES} capacities of touches. Every period the policy looks at the leader;
- * it follows it when its lead exceeds what the switch would cost, the blocks the leader holds
- * and the cache does not (each can miss once), plus two standard deviations of the lead. After
- * a switch, the cache becomes the new expert's set as its blocks are touched; until then the
- * old blocks still give hits. So the policy has at least the hits of the experts it followed,
- * less the switch costs it paid (a tested invariant), and it follows the best of them, class
- * hints included, only as far as the evidence of hits says.
+ * blocks the expert does not hold. After a switch, the cache becomes the new expert's set as
+ * its blocks are touched; until then the old blocks still give hits. So the policy has at least
+ * the hits of the experts it followed, less the switch costs it paid (a tested invariant).
+ *
+ * <p><b>Trials.</b> What a switch costs depends on which blocks each expert holds and how much
+ * they are worth, which no formula over hit ratios gets right (a W-TinyLFU that kept a build's
+ * headers through a write phase holds few blocks of great worth). So the policy measures it.
+ * Scores are the experts' hits, halved every {@link #HALF_LIFE_CAPACITIES} capacities of
+ * touches. When an expert leads the followed one by more than {@link #SIGMAS} standard
+ * deviations, it is <em>tried</em>: a shadow cache (block numbers only) starts as a copy of the
+ * cache and follows the candidate, exactly as the cache would had it switched then. The
+ * policy switches when, after at least a capacity of touches, the shadow has had more hits
+ * than the cache by {@link #TRIAL_SIGMAS} standard deviations of their difference (the touches
+ * where exactly one of them hit): a switch that has paid for itself, its cost included. A
+ * trial ends, and the next one waits (a capacity, doubling after each failed trial), when the
+ * candidate no longer leads or after {@link #MAX_TRIAL_CAPACITIES} capacities.
  *
  * <p><b>The policy file.</b> Only hard limits are read: a class with {@code admission = off}
  * is never admitted, and no expert sees its touches; a class at its cap ({@code floor(maxShare
@@ -42,10 +50,11 @@ import java.util.Arrays;
  * class's blocks are never evicted for another class. {@code priority} reaches only the dss
  * expert, which is followed when, and as long as, those priorities pay.
  *
- * <p><b>Cost.</b> O(1) per touch: seven experts' touches and a few lookups; a switch walks the
- * cache once, and switches are at least a period apart. No allocation per touch once the
- * tables have grown. Memory is proportional to the capacity: the cache's slots and the
- * experts' directories (about eight times the cache's). Deterministic.
+ * <p><b>Cost.</b> O(1) per touch: seven experts' touches and a few lookups, the shadow's during a
+ * trial; a switch walks the cache once and a trial copies it once, each at most once per
+ * capacity of touches. No allocation per touch once the tables have grown. Memory is
+ * proportional to the capacity: the cache's and the shadow's slots and the experts'
+ * directories (about nine times the cache's). Deterministic.
  */
 public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     /** The experts, in the order of their index. */
@@ -53,14 +62,18 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     /** The expert followed at first: W-TinyLFU, the strongest classic policy on most traces. */
     static final int FIRST = 4;
     /** Scores are halved every so many capacities of touches (at least {@link #MIN_HALF_LIFE}). */
-    static final long HALF_LIFE_CAPACITIES = 4;
-    static final long MIN_HALF_LIFE = 1 << 16;
-    /** A switch's lead must be this many times its expected cost, */
-    static final double COST_WEIGHT = 3;
-    /** more than this many standard deviations of the scores compared, */
-    static final double SIGMAS = 2;
-    /** and more than this many hits. */
+    static final long HALF_LIFE_CAPACITIES = 2;
+    static final long MIN_HALF_LIFE = 1 << 14;
+    /** An expert is tried when its score leads by this many standard deviations of the two, */
+    static final double SIGMAS = 2.5;
+    /** and by this many hits; a trial must win by as many hits, too. */
     static final long MIN_LEAD = 16;
+    /** A trial wins by this many standard deviations of the hits the shadow and the cache differ by, */
+    static final double TRIAL_SIGMAS = 3;
+    /** after at least a capacity of touches (the switch's cost is paid over about one), */
+    static final long MIN_TRIAL_CAPACITIES = 1;
+    /** and ends, lost, after this many. */
+    static final long MAX_TRIAL_CAPACITIES = 8;
     /** Experts are compared every period of touches: a sixteenth of the capacity, within bounds. */
     static final long MIN_PERIOD = 256;
     static final long MAX_PERIOD = 1 << 14;
@@ -86,8 +99,20 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     private final long period;
     private long untilDecision;
     private int followed;
+    private long touches;
+
+    /** The trial: a shadow of the cache following the candidate expert {@link #trial} (-1: none). */
+    private FollowerCache shadow;
+    private int trial = -1;
+    private long trialStart;
+    private long shadowHits;
+    private long cacheHits;
+    private long disagreements;
+    private long nextTrial;
+    private long trialBackoff;
 
     // for tests and stats
+    private long trials;
     private long switches;
     private long switchCost;
     private long followedHits;
@@ -173,6 +198,11 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         return EXPERTS[followed];
     }
 
+    /** How many trials of another expert the policy ran. */
+    public long trials() {
+        return trials;
+    }
+
     /** How many times the policy changed the expert it follows. */
     public long switches() {
         return switches;
@@ -224,6 +254,10 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         } else if (wanted) {
             admit(block, k);
         }
+        if (trial >= 0) {
+            tryTouch(block, k, hit);
+        }
+        touches++;
         if (--untilDecision == 0) {
             untilDecision = period;
             decide();
@@ -232,22 +266,60 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         return hit;
     }
 
+    /** The same touch in the trial's shadow, which follows the candidate expert. */
+    private void tryTouch(long block, int k, boolean cacheHit) {
+        FollowerCache sh = shadow;
+        int s = sh.slotOf(block);
+        boolean shadowHit = s != FollowerCache.NIL;
+        boolean wanted = experts[trial].contains(block);
+        if (shadowHit) {
+            sh.touched(s);
+            sh.place(s, wanted, pinned[sh.slots.ioClass(s)]);
+            shadowHits++;
+        } else if (wanted) {
+            admitShadow(block, k);
+        }
+        if (cacheHit) {
+            cacheHits++;
+        }
+        if (cacheHit != shadowHit) {
+            disagreements++;
+        }
+    }
+
+    /** {@link #victimFor}: there is room. */
+    private static final int ROOM = -2;
+    /** {@link #victimFor}: the limits refuse the block. */
+    private static final int REFUSED = -3;
+
+    /**
+     * The slot that {@code c} must give up to cache a block of class {@code k} within the hard
+     * limits: at its cap, the class's own least recently used block; in a full cache, the least
+     * recently used orphan (or, for a pinned class, its own oldest block). {@link #ROOM} if none
+     * need go, {@link #REFUSED} if the block may not be cached.
+     */
+    private int victimFor(FollowerCache c, int k) {
+        if (c.count(k) >= cap[k] && cap[k] < capacity) {
+            return cap[k] == 0 ? REFUSED : c.oldestOf(k);
+        }
+        if (!c.full()) {
+            return ROOM;
+        }
+        int victim = c.oldestOrphan();
+        if (victim == FollowerCache.NIL) {
+            // only aligned blocks and pinned orphans: a pinned class may replace its own
+            victim = pinned[k] ? c.oldestOf(k) : FollowerCache.NIL;
+        }
+        return victim == FollowerCache.NIL ? REFUSED : victim;
+    }
+
     /** Caches a block that the followed expert holds, making room as the limits allow. */
     private void admit(long block, int k) {
-        if (cache.count(k) >= cap[k] && cap[k] < capacity) {
-            if (cap[k] == 0) {
-                return;
-            }
-            drop(cache.oldestOf(k)); // at its cap: the class's own least recently used block
-        } else if (cache.full()) {
-            int victim = cache.oldestOrphan();
-            if (victim == FollowerCache.NIL) {
-                // only aligned blocks and pinned orphans: a pinned class may replace its own
-                victim = pinned[k] ? cache.oldestOf(k) : FollowerCache.NIL;
-                if (victim == FollowerCache.NIL) {
-                    return;
-                }
-            }
+        int victim = victimFor(cache, k);
+        if (victim == REFUSED) {
+            return;
+        }
+        if (victim != ROOM) {
             drop(victim);
         }
         cache.insert(block, k, true, pinned[k]);
@@ -257,6 +329,18 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
                 shared[i]++;
             }
         }
+    }
+
+    /** {@link #admit} for the trial's shadow: a block the candidate holds. */
+    private void admitShadow(long block, int k) {
+        int victim = victimFor(shadow, k);
+        if (victim == REFUSED) {
+            return;
+        }
+        if (victim != ROOM) {
+            shadow.release(victim);
+        }
+        shadow.insert(block, k, true, pinned[k]);
     }
 
     /** Evicts a cached block. */
@@ -275,6 +359,12 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
 
     /** An expert evicted a block: if the cache holds it, one block fewer is shared with it. */
     private void expertEvicted(int expert, long block) {
+        if (expert == trial) {
+            int ss = shadow.slotOf(block);
+            if (ss != FollowerCache.NIL) {
+                shadow.place(ss, false, pinned[shadow.slots.ioClass(ss)]);
+            }
+        }
         int s = cache.slotOf(block);
         if (s != FollowerCache.NIL) {
             shared[expert]--;
@@ -284,12 +374,7 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         }
     }
 
-    /**
-     * Scores the period, and follows the leader by the long window when it also leads in the
-     * short one, and its lead is clear of noise and pays for the switch. The switch's expected cost: the blocks the leader holds and
-     * the cache does not, each hit, before the leader evicts it, as often as a block of the
-     * leader is (its recent hit ratio over its miss ratio, the hits per admission).
-     */
+    /** Scores the period, then judges the trial running or starts one. */
     private void decide() {
         int f = followed;
         int best = f;
@@ -302,20 +387,55 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
                 best = i;
             }
         }
-        if (best == f) {
-            return;
+        long turnover = Math.max(capacity, period);
+        if (trial >= 0) {
+            long gain = shadowHits - cacheHits;
+            long length = touches - trialStart;
+            if (length >= MIN_TRIAL_CAPACITIES * turnover
+                    && gain > TRIAL_SIGMAS * Math.sqrt(disagreements) + MIN_LEAD) {
+                follow(trial);
+                endTrial();
+                trialBackoff = 0;
+                return;
+            }
+            if (score[trial] > score[f] && length < MAX_TRIAL_CAPACITIES * turnover) {
+                return; // the trial goes on
+            }
+            endTrial();
+            trialBackoff = Math.max(turnover, 2 * trialBackoff);
+            nextTrial = touches + trialBackoff;
         }
-        double lead = score[best] - score[f];
-        long missing = experts[best].size() - shared[best];
-        double hitRatio = Math.min(0.95, recent[best] / recentTouches);
-        double cost = Math.min(missing, missing * hitRatio / (1 - hitRatio));
-        if (recent[best] > recent[f] // it still leads lately
-                && lead > COST_WEIGHT * cost + MIN_LEAD && lead > SIGMAS * Math.sqrt(score[best] + score[f])) {
-            followed = best;
-            switches++;
-            switchCost += missing;
-            cache.realign(experts[best], pinned);
+        if (best != f && touches >= nextTrial && recent[best] > recent[f] // it still leads lately
+                && score[best] - score[f] > SIGMAS * Math.sqrt(score[best] + score[f]) + MIN_LEAD) {
+            startTrial(best);
         }
+    }
+
+    /** Starts following an expert. */
+    private void follow(int expert) {
+        followed = expert;
+        switches++;
+        switchCost += experts[expert].size() - shared[expert];
+        cache.realign(experts[expert], pinned);
+    }
+
+    /** Starts a trial of an expert: a shadow of the cache that follows it from now on. */
+    private void startTrial(int expert) {
+        if (shadow == null) {
+            shadow = new FollowerCache(capacity);
+            shadow.ensureClasses(known.length);
+        }
+        shadow.copyOf(cache, experts[expert], pinned);
+        trial = expert;
+        trials++;
+        trialStart = touches;
+        shadowHits = 0;
+        cacheHits = 0;
+        disagreements = 0;
+    }
+
+    private void endTrial() {
+        trial = -1;
     }
 
     @Override
@@ -330,6 +450,9 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         }
         if (s != FollowerCache.NIL) {
             cache.release(s);
+        }
+        if (trial >= 0 && (s = shadow.slotOf(block)) != FollowerCache.NIL) {
+            shadow.release(s);
         }
     }
 
@@ -347,6 +470,9 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
             pinned = Arrays.copyOf(pinned, n);
             cap = Arrays.copyOf(cap, n);
             cache.ensureClasses(n);
+            if (shadow != null) {
+                shadow.ensureClasses(n);
+            }
         }
         ClassPolicy p = table == null ? null : table.forClass(k);
         known[k] = true;

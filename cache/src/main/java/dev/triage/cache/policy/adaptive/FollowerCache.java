@@ -35,6 +35,29 @@ final class FollowerCache {
         this.byClass = new IntLinkedLists(0, byClassNodes);
     }
 
+    /**
+     * Becomes a copy of {@code from}'s blocks, each list in the same order, sorted into aligned
+     * and orphans against {@code expert}: the cache as it would be had the policy just started
+     * following that expert. O(cached blocks), and no allocation once this cache has grown.
+     */
+    void copyOf(FollowerCache from, CachePolicy expert, boolean[] pinnedClass) {
+        IntLinkedLists mine = slots.lists();
+        for (int list = ALIGNED; list <= PINNED_ORPHAN; list++) {
+            for (int s = mine.tail(list); s != NIL; s = mine.tail(list)) {
+                release(s);
+            }
+        }
+        ensureClasses(from.byClass.lists());
+        IntLinkedLists l = from.slots.lists();
+        for (int list = ALIGNED; list <= PINNED_ORPHAN; list++) {
+            for (int s = l.tail(list); s != NIL; s = l.prev(s)) {
+                long b = from.slots.block(s);
+                int k = from.slots.ioClass(s);
+                insert(b, k, expert.contains(b), k < pinnedClass.length && pinnedClass[k]);
+            }
+        }
+    }
+
     void ensureClasses(int n) {
         if (byClass.lists() < n) {
             byClass.ensureLists(n);

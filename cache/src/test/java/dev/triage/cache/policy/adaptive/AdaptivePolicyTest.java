@@ -149,6 +149,7 @@ class AdaptivePolicyTest {
         assertTrue(lru > 10 * (tinyLfu + 1), "the trace does not separate the experts: lru " + lru + ", wtinylfu " + tinyLfu);
         assertTrue(adaptive >= 0.95 * lru, "adaptive " + adaptive + " < 0.95 x lru " + lru + ", following " + p.following());
         assertTrue(p.switches() >= 1);
+        assertTrue(p.trials() >= p.switches(), p.trials() + " trials for " + p.switches() + " switches");
     }
 
     /** On random touches every classic policy is about as good: the policy stays within 1% of the best. */
