@@ -40,9 +40,10 @@ import java.util.Arrays;
  * cache and follows the candidate, exactly as the cache would had it switched then. The
  * policy switches when, after at least a capacity of touches, the shadow has had more hits
  * than the cache by {@link #TRIAL_SIGMAS} standard deviations of their difference (the touches
- * where exactly one of them hit): a switch that has paid for itself, its cost included. A
- * trial ends, and the next one waits (a capacity, doubling after each failed trial), when the
- * candidate no longer leads or after {@link #MAX_TRIAL_CAPACITIES} capacities.
+ * where exactly one of them hit): a switch that has paid for itself, its cost included (or,
+ * after a quarter of a capacity, by {@link #EARLY_SIGMAS}: a landslide). A trial ends, and
+ * the next one waits (a capacity, doubling after each failed trial), when the candidate no
+ * longer leads or after {@link #MAX_TRIAL_CAPACITIES} capacities.
  *
  * <p><b>The policy file.</b> Only hard limits are read: a class with {@code admission = off}
  * is never admitted, and no expert sees its touches; a class at its cap ({@code floor(maxShare
@@ -74,6 +75,14 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     static final long MIN_TRIAL_CAPACITIES = 1;
     /** and ends, lost, after this many. */
     static final long MAX_TRIAL_CAPACITIES = 8;
+    /**
+     * A trial won by a landslide ({@link #EARLY_SIGMAS} standard deviations and {@link
+     * #EARLY_LEAD} hits) after a quarter of a capacity switches at once: waiting out the
+     * capacity would cost more hits than a wrong switch risks.
+     */
+    static final double EARLY_SIGMAS = 6;
+    static final long EARLY_LEAD = 4 * MIN_LEAD;
+    static final long EARLY_TRIAL_DIVISOR = 4;
     /** Experts are compared every period of touches: a sixteenth of the capacity, within bounds. */
     static final long MIN_PERIOD = 256;
     static final long MAX_PERIOD = 1 << 14;
@@ -391,8 +400,9 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         if (trial >= 0) {
             long gain = shadowHits - cacheHits;
             long length = touches - trialStart;
-            if (length >= MIN_TRIAL_CAPACITIES * turnover
-                    && gain > TRIAL_SIGMAS * Math.sqrt(disagreements) + MIN_LEAD) {
+            double sd = Math.sqrt(disagreements);
+            if ((length >= MIN_TRIAL_CAPACITIES * turnover && gain > TRIAL_SIGMAS * sd + MIN_LEAD)
+                    || (length >= turnover / EARLY_TRIAL_DIVISOR && gain > EARLY_SIGMAS * sd + EARLY_LEAD)) {
                 follow(trial);
                 endTrial();
                 trialBackoff = 0;

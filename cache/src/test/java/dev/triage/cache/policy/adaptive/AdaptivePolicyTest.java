@@ -152,6 +152,42 @@ class AdaptivePolicyTest {
         assertTrue(p.trials() >= p.switches(), p.trials() + " trials for " + p.switches() + " switches");
     }
 
+    /**
+     * The same trace: W-TinyLFU has no hit, a recency expert hits every read, so the trial is a
+     * landslide and the switch comes before a capacity of trial touches (the rule for a close
+     * race would wait that long).
+     */
+    @Test
+    void aLandslideTrialSwitchesBeforeACapacity() {
+        int capacity = 4000;
+        SyntheticTraces t = new SyntheticTraces(200_000);
+        long next = 0;
+        java.util.ArrayDeque<Long> pending = new java.util.ArrayDeque<>();
+        while (t.n < 200_000) {
+            t.add(next, 0, true, 1);
+            pending.add(next++);
+            if (pending.size() > capacity / 4) {
+                t.add(pending.poll(), 0, false, 1);
+            }
+        }
+        AdaptivePolicy p = new AdaptivePolicy(capacity, null);
+        Touch touch = new Touch();
+        long tried = -1;
+        long switched = -1;
+        for (int i = 0; i < t.n && switched < 0; i++) {
+            fill(touch, t, i);
+            p.access(touch);
+            if (tried < 0 && p.trials() > 0) {
+                tried = i;
+            }
+            if (p.switches() > 0) {
+                switched = i;
+            }
+        }
+        assertTrue(tried >= 0 && switched >= 0, "no trial or no switch: " + p);
+        assertTrue(switched - tried < capacity, "switched " + (switched - tried) + " touches after the trial began");
+    }
+
     /** On random touches every classic policy is about as good: the policy stays within 1% of the best. */
     @Test
     void staysWithTheBestClassicPolicyWhenNothingSeparatesThem() {
