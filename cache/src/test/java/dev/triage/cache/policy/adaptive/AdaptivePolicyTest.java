@@ -32,6 +32,21 @@ import org.junit.jupiter.api.Test;
 
 class AdaptivePolicyTest {
 
+    /** Each new block is written, then read once after a quarter of a cache of new blocks. */
+    static SyntheticTraces readAQuarterCacheLater(int capacity, int n) {
+        SyntheticTraces t = new SyntheticTraces(n);
+        long next = 0;
+        java.util.ArrayDeque<Long> pending = new java.util.ArrayDeque<>();
+        while (t.n < n) {
+            t.add(next, 0, true, 1);
+            pending.add(next++);
+            if (pending.size() > capacity / 4) {
+                t.add(pending.poll(), 0, false, 1);
+            }
+        }
+        return t;
+    }
+
     /** Random touches, with phases: the skewed set and the share of one-off blocks change. */
     static SyntheticTraces phased(long seed, int n, int blocks) {
         java.util.Random r = new java.util.Random(seed);
@@ -132,16 +147,7 @@ class AdaptivePolicyTest {
     @Test
     void leavesTheFirstExpertWhenAnotherKeepsWinning() {
         int capacity = 2000;
-        SyntheticTraces t = new SyntheticTraces(400_000);
-        long next = 0;
-        java.util.ArrayDeque<Long> pending = new java.util.ArrayDeque<>();
-        while (t.n < 400_000) {
-            t.add(next, 0, true, 1);
-            pending.add(next++);
-            if (pending.size() > capacity / 4) {
-                t.add(pending.poll(), 0, false, 1);
-            }
-        }
+        SyntheticTraces t = readAQuarterCacheLater(capacity, 400_000);
         long lru = replay(new LruPolicy(capacity), t);
         long tinyLfu = replay(new WindowTinyLfuPolicy(capacity), t);
         AdaptivePolicy p = new AdaptivePolicy(capacity, null);
@@ -160,16 +166,7 @@ class AdaptivePolicyTest {
     @Test
     void aLandslideTrialSwitchesBeforeACapacity() {
         int capacity = 4000;
-        SyntheticTraces t = new SyntheticTraces(200_000);
-        long next = 0;
-        java.util.ArrayDeque<Long> pending = new java.util.ArrayDeque<>();
-        while (t.n < 200_000) {
-            t.add(next, 0, true, 1);
-            pending.add(next++);
-            if (pending.size() > capacity / 4) {
-                t.add(pending.poll(), 0, false, 1);
-            }
-        }
+        SyntheticTraces t = readAQuarterCacheLater(capacity, 200_000);
         AdaptivePolicy p = new AdaptivePolicy(capacity, null);
         Touch touch = new Touch();
         long tried = -1;
