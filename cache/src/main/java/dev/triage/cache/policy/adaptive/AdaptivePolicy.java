@@ -100,7 +100,6 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     private final long[] periodHits;
     private final double[] score;
     private final double[] recent;
-    private double recentTouches;
     private final double decay;
     private final double recentDecay;
     /** Per expert: its blocks that the cache holds. */
@@ -387,7 +386,6 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     private void decide() {
         int f = followed;
         int best = f;
-        recentTouches = recentTouches * recentDecay + period;
         for (int i = 0; i < experts.length; i++) {
             score[i] = score[i] * decay + periodHits[i];
             recent[i] = recent[i] * recentDecay + periodHits[i];
