@@ -36,9 +36,10 @@ final class FollowerCache {
     }
 
     /**
-     * Becomes a copy of {@code from}'s blocks, each of its classes, sorted into aligned and
-     * orphans against {@code expert} (in each list, least recent first within each of {@code
-     * from}'s lists): the cache as it would be had the policy just started following that expert. O(cached blocks), and no allocation once this cache has grown.
+     * Becomes a copy of {@code from}'s blocks, with their classes, sorted into aligned and
+     * orphans against {@code expert}: the cache as it would be had the policy just started
+     * following that expert. Within each list, blocks keep their order in {@code from}'s list.
+     * O(cached blocks), and no allocation once this cache has grown.
      */
     void copyOf(FollowerCache from, CachePolicy expert, boolean[] pinnedClass) {
         IntLinkedLists mine = slots.lists();
