@@ -41,7 +41,8 @@ import java.util.Arrays;
  * policy switches when, after at least a capacity of touches, the shadow has had more hits
  * than the cache by {@link #TRIAL_SIGMAS} standard deviations of their difference (the touches
  * where exactly one of them hit): a switch that has paid for itself, its cost included (or,
- * after a quarter of a capacity, by {@link #EARLY_SIGMAS}: a landslide). A trial ends, and
+ * after a quarter of a capacity, by {@link #EARLY_SIGMAS}: a landslide; or, after a capacity,
+ * when it has paid for itself and pulls ahead lately: {@link #PULL_SIGMAS}). A trial ends, and
  * the next one waits (a capacity, doubling after each failed trial), when the candidate no
  * longer leads or after {@link #MAX_TRIAL_CAPACITIES} capacities.
  *
@@ -83,6 +84,15 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     static final double EARLY_SIGMAS = 6;
     static final long EARLY_LEAD = 4 * MIN_LEAD;
     static final long EARLY_TRIAL_DIVISOR = 4;
+    /**
+     * A trial that has run a capacity, whose shadow has paid for the switch (it leads by {@link
+     * #PAID_SIGMAS} standard deviations), and that pulls ahead lately (by {@link #PULL_SIGMAS}
+     * since the last mark but one: marks are a quarter of a capacity apart, or a period if that
+     * is longer) wins too: the realignment misses that held its total lead down are behind it,
+     * and what it gains from now on is what a switch earns.
+     */
+    static final double PAID_SIGMAS = 1;
+    static final double PULL_SIGMAS = 4;
     /** Experts are compared every period of touches: a sixteenth of the capacity, within bounds. */
     static final long MIN_PERIOD = 256;
     static final long MAX_PERIOD = 1 << 14;
@@ -118,6 +128,12 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     private long disagreements;
     private long nextTrial;
     private long trialBackoff;
+    /** The trial's gain and disagreements at its last two quarter-capacity marks, and the next mark. */
+    private long lastMarkGain;
+    private long lastMarkDisagreements;
+    private long markGain;
+    private long markDisagreements;
+    private long nextMark;
 
     // for tests and stats
     private long trials;
@@ -398,9 +414,15 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         if (trial >= 0) {
             long gain = shadowHits - cacheHits;
             long length = touches - trialStart;
-            double sd = Math.sqrt(disagreements);
-            if ((length >= MIN_TRIAL_CAPACITIES * turnover && gain > TRIAL_SIGMAS * sd + MIN_LEAD)
-                    || (length >= turnover / EARLY_TRIAL_DIVISOR && gain > EARLY_SIGMAS * sd + EARLY_LEAD)) {
+            if (length >= nextMark) {
+                markGain = lastMarkGain;
+                markDisagreements = lastMarkDisagreements;
+                lastMarkGain = gain;
+                lastMarkDisagreements = disagreements;
+                nextMark += quarter(turnover);
+            }
+            if (trialWon(length, turnover, quarter(turnover), gain, disagreements,
+                    gain - markGain, disagreements - markDisagreements)) {
                 follow(trial);
                 endTrial();
                 trialBackoff = 0;
@@ -417,6 +439,27 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
                 && score[best] - score[f] > SIGMAS * Math.sqrt(score[best] + score[f]) + MIN_LEAD) {
             startTrial(best);
         }
+    }
+
+    /** The spacing of a trial's marks: a quarter of a capacity, or a period if that is longer. */
+    private long quarter(long turnover) {
+        return Math.max(period, turnover / EARLY_TRIAL_DIVISOR);
+    }
+
+    /**
+     * Whether a trial has won: after {@code length} touches (the cache turns over in {@code
+     * turnover}, the trial's gain is marked every {@code quarter}), its shadow had {@code gain}
+     * hits more than the cache, over {@code disagreements} touches where one of them hit, and
+     * {@code recentGain} more over the {@code recentDisagreements} since the last mark but one.
+     */
+    static boolean trialWon(long length, long turnover, long quarter, long gain, long disagreements,
+            long recentGain, long recentDisagreements) {
+        double sd = Math.sqrt(disagreements);
+        boolean proven = length >= MIN_TRIAL_CAPACITIES * turnover && gain > TRIAL_SIGMAS * sd + MIN_LEAD;
+        boolean landslide = length >= turnover / EARLY_TRIAL_DIVISOR && gain > EARLY_SIGMAS * sd + EARLY_LEAD;
+        boolean pulling = length >= EARLY_TRIAL_DIVISOR * quarter && gain > PAID_SIGMAS * sd
+                && recentGain > PULL_SIGMAS * Math.sqrt(recentDisagreements) + MIN_LEAD;
+        return proven || landslide || pulling;
     }
 
     /** Starts following an expert. */
@@ -440,6 +483,11 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         shadowHits = 0;
         cacheHits = 0;
         disagreements = 0;
+        lastMarkGain = 0;
+        lastMarkDisagreements = 0;
+        markGain = 0;
+        markDisagreements = 0;
+        nextMark = quarter(Math.max(capacity, period));
     }
 
     private void endTrial() {

@@ -185,6 +185,31 @@ class AdaptivePolicyTest {
         assertTrue(switched - tried < capacity, "switched " + (switched - tried) + " touches after the trial began");
     }
 
+    /**
+     * The trial rule's three ways to win, at a capacity of 16,000 touches (marks every 4,000):
+     * a lead of 3 sigma after a capacity, a landslide of 6 sigma after a quarter, and a switch
+     * that has paid (1 sigma) and pulls ahead lately (4 sigma since the last mark but one).
+     */
+    @Test
+    void aTrialWinsByAProvenLeadALandslideOrByPullingAheadOnceItHasPaid() {
+        long cap = 16_000;
+        long q = 4_000;
+        // 10,000 disagreements: sigma 100
+        assertTrue(AdaptivePolicy.trialWon(cap, cap, q, 317, 10_000, 0, 0), "3 sigma + 16 after a capacity");
+        assertFalse(AdaptivePolicy.trialWon(cap - 1, cap, q, 317, 10_000, 0, 0), "3 sigma before a capacity");
+        assertFalse(AdaptivePolicy.trialWon(cap, cap, q, 315, 10_000, 0, 0), "under 3 sigma + 16");
+        assertTrue(AdaptivePolicy.trialWon(q, cap, q, 665, 10_000, 0, 0), "a landslide after a quarter");
+        assertFalse(AdaptivePolicy.trialWon(q - 1, cap, q, 665, 10_000, 0, 0), "a landslide before a quarter");
+        // paid (101 > 1 sigma) and 2,500 recent disagreements (sigma 50): 4 sigma + 16 = 216
+        assertTrue(AdaptivePolicy.trialWon(cap, cap, q, 101, 10_000, 217, 2_500), "paid and pulling ahead");
+        assertFalse(AdaptivePolicy.trialWon(cap, cap, q, 99, 10_000, 217, 2_500), "pulling ahead but not paid");
+        assertFalse(AdaptivePolicy.trialWon(cap, cap, q, 101, 10_000, 215, 2_500), "paid, not pulling ahead enough");
+        assertFalse(AdaptivePolicy.trialWon(cap - 1, cap, q, 101, 10_000, 217, 2_500), "pulling ahead before a capacity");
+        // in a small cache whose period (the mark's spacing) is longer than a quarter, four marks
+        assertFalse(AdaptivePolicy.trialWon(300, 300, 256, 101, 10_000, 217, 2_500), "pulling ahead before four marks");
+        assertTrue(AdaptivePolicy.trialWon(1_024, 300, 256, 101, 10_000, 217, 2_500), "pulling ahead after four marks");
+    }
+
     /** On random touches every classic policy is about as good: the policy stays within 1% of the best. */
     @Test
     void staysWithTheBestClassicPolicyWhenNothingSeparatesThem() {
