@@ -44,7 +44,9 @@ import java.util.Arrays;
  * after a quarter of a capacity, by {@link #EARLY_SIGMAS}: a landslide; or, after a capacity,
  * when it has paid for itself and pulls ahead lately: {@link #PULL_SIGMAS}). A trial ends, and
  * the next one waits (a capacity, doubling after each failed trial), when the candidate no
- * longer leads or after {@link #MAX_TRIAL_CAPACITIES} capacities.
+ * longer leads or after {@link #MAX_TRIAL_CAPACITIES} capacities. After a switch the expert
+ * left is checked back on ({@link #CHECK_DELAY_CAPACITIES}): a switch that paid over its trial
+ * may lose over the phase.
  *
  * <p><b>The policy file.</b> Only hard limits are read: a class with {@code admission = off}
  * is never admitted, and no expert sees its touches; a class at its cap ({@code floor(maxShare
@@ -93,6 +95,15 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
      */
     static final double PAID_SIGMAS = 1;
     static final double PULL_SIGMAS = 4;
+    /**
+     * {@link #CHECK_DELAY_CAPACITIES} capacities after a switch, once the cache has become the
+     * new expert's set, the expert it left is tried again (a check-back) whether it leads or
+     * not, for at most {@link #CHECK_CAPACITIES} capacities, and wins only if it leads by the
+     * long score too: a switch that paid over its trial may lose over the phase, and the
+     * trial of the way back, which pays its own realignment, is what says so.
+     */
+    static final long CHECK_DELAY_CAPACITIES = 2;
+    static final long CHECK_CAPACITIES = 4;
     /** Experts are compared every period of touches: a sixteenth of the capacity, within bounds. */
     static final long MIN_PERIOD = 256;
     static final long MAX_PERIOD = 1 << 14;
@@ -134,9 +145,14 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     private long markGain;
     private long markDisagreements;
     private long nextMark;
+    /** Whether the trial running is a check-back; the expert to check back on (-1: none), and when. */
+    private boolean checkBack;
+    private int checkExpert = -1;
+    private long checkAt;
 
     // for tests and stats
     private long trials;
+    private long checkBacks;
     private long switches;
     private long switchCost;
     private long followedHits;
@@ -225,6 +241,11 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     /** How many trials of another expert the policy ran. */
     public long trials() {
         return trials;
+    }
+
+    /** How many of the trials were check-backs of an expert the policy had switched away from. */
+    public long checkBacks() {
+        return checkBacks;
     }
 
     /** How many times the policy changed the expert it follows. */
@@ -422,26 +443,51 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
                 nextMark += quarter(turnover);
             }
             if (trialWon(length, turnover, quarter(turnover), gain, disagreements,
-                    gain - markGain, disagreements - markDisagreements)) {
+                    gain - markGain, disagreements - markDisagreements)
+                    && (!checkBack || score[trial] > score[f])) {
                 follow(trial);
                 endTrial();
                 trialBackoff = 0;
+                checkExpert = f;
+                checkAt = touches + CHECK_DELAY_CAPACITIES * turnover;
                 return;
             }
-            if (score[trial] > score[f] && length < MAX_TRIAL_CAPACITIES * turnover) {
-                return; // the trial goes on
+            if (checkBack) {
+                if (!(best != trial && leads(best, f)) && length < CHECK_CAPACITIES * turnover) {
+                    return; // the check-back goes on, unless another expert is worth a trial
+                }
+                endTrial();
+            } else {
+                if (score[trial] > score[f] && length < MAX_TRIAL_CAPACITIES * turnover) {
+                    return; // the trial goes on
+                }
+                endTrial();
+                trialBackoff = Math.max(turnover, 2 * trialBackoff);
+                nextTrial = touches + trialBackoff;
             }
-            endTrial();
-            trialBackoff = Math.max(turnover, 2 * trialBackoff);
-            nextTrial = touches + trialBackoff;
         }
-        if (best != f && touches >= nextTrial && recent[best] > recent[f] // it still leads lately
-                && score[best] - score[f] > SIGMAS * Math.sqrt(score[best] + score[f]) + MIN_LEAD) {
+        if (checkExpert >= 0 && touches >= checkAt) {
+            int c = checkExpert;
+            checkExpert = -1;
+            if (c != f) {
+                startTrial(c);
+                checkBack = true;
+                checkBacks++;
+                return;
+            }
+        }
+        if (touches >= nextTrial && leads(best, f)) {
             startTrial(best);
         }
     }
 
     /** The spacing of a trial's marks: a quarter of a capacity, or a period if that is longer. */
+    /** Whether expert {@code e} is worth a trial against the followed expert {@code f}. */
+    private boolean leads(int e, int f) {
+        return e != f && recent[e] > recent[f] // it still leads lately
+                && score[e] - score[f] > SIGMAS * Math.sqrt(score[e] + score[f]) + MIN_LEAD;
+    }
+
     private long quarter(long turnover) {
         return Math.max(period, turnover / EARLY_TRIAL_DIVISOR);
     }
@@ -492,6 +538,7 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
 
     private void endTrial() {
         trial = -1;
+        checkBack = false;
     }
 
     @Override

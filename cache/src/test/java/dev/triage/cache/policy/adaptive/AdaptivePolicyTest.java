@@ -210,6 +210,23 @@ class AdaptivePolicyTest {
         assertTrue(AdaptivePolicy.trialWon(1_024, 300, 256, 101, 10_000, 217, 2_500), "pulling ahead after four marks");
     }
 
+    /**
+     * After the switch away from W-TinyLFU on a trace where it never hits, the policy checks
+     * back on it (a trial it does not need to lead to get), and the check-back, which W-TinyLFU
+     * loses, does not switch back.
+     */
+    @Test
+    void aSwitchIsCheckedBackOnAndKeptWhenTheExpertLeftStillLoses() {
+        int capacity = 4000;
+        SyntheticTraces t = readAQuarterCacheLater(capacity, 200_000);
+        AdaptivePolicy p = new AdaptivePolicy(capacity, null);
+        long lru = replay(new LruPolicy(capacity), t);
+        long adaptive = replay(p, t);
+        assertTrue(p.checkBacks() >= 1, "no check-back after " + p.switches() + " switches");
+        assertEquals(1, p.switches(), "switched back and forth: " + p.switches() + " switches, now " + p.following());
+        assertTrue(adaptive >= 0.95 * lru, "adaptive " + adaptive + " < 0.95 x lru " + lru);
+    }
+
     /** On random touches every classic policy is about as good: the policy stays within 1% of the best. */
     @Test
     void staysWithTheBestClassicPolicyWhenNothingSeparatesThem() {
