@@ -16,7 +16,7 @@ args = sys.argv[1:]
 CAND = "adaptive"
 if args[:1] == ["--policy"]:
     CAND, args = args[1], args[2:]
-COLS = UNHINTED + ["dss", CAND, "opt"]
+COLS = UNHINTED + ["dss", "ucp", CAND, "opt"]
 
 rows = []
 for arg in args:

@@ -15,7 +15,7 @@ class CompareCommandTest {
         CliRun run = CliRun.of("compare", "--no-progress", "--no-per-class");
         assertEquals(0, run.exit, run.err);
         assertTrue(run.out.contains("builtin:devtree.csv.gz"), run.out);
-        for (String p : new String[] {"lru", "fifo", "clock", "arc", "2q", "s3fifo", "sieve", "wtinylfu", "dss", "opt"}) {
+        for (String p : new String[] {"lru", "fifo", "clock", "arc", "2q", "s3fifo", "sieve", "wtinylfu", "dss", "ucp", "opt"}) {
             assertTrue(run.out.lines().anyMatch(l -> l.startsWith(p + " ")), p + " missing:\n" + run.out);
         }
     }

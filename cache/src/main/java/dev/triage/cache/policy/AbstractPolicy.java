@@ -77,6 +77,19 @@ abstract class AbstractPolicy implements CachePolicy {
         listener.evicted(b, c);
     }
 
+    /**
+     * For a policy with a list per class: evicts {@code victim} (unless NIL), then admits the
+     * block at the head of its class's list, with {@code key} (a policy's recency clock).
+     */
+    final void admitToClassList(int victim, long block, int ioClass, long key) {
+        if (victim != NIL) {
+            evict(victim);
+        }
+        int s = slots.allocate(block, ioClass);
+        slots.setKey(s, key);
+        slots.lists().addHead(ioClass, s);
+    }
+
     final boolean full() {
         return size() >= capacity;
     }

@@ -106,12 +106,7 @@ public final class DssPolicy extends AbstractPolicy implements ClassOccupancy {
                 }
             }
         }
-        if (victim != NIL) {
-            evict(victim);
-        }
-        int ns = slots.allocate(t.block, k);
-        slots.setKey(ns, ++clock);
-        l.addHead(k, ns);
+        admitToClassList(victim, t.block, k, ++clock);
         return false;
     }
 

@@ -36,6 +36,7 @@ public final class Policies {
         register("wtinylfu", (c, t) -> new WindowTinyLfuPolicy(c), "w-tinylfu", "tinylfu");
         register("opt", (c, t) -> new OptPolicy(c), "belady");
         register("dss", (c, t) -> new DssPolicy(c, t != null ? t : PolicyTable.uniform(new ClassVocabulary())));
+        register("ucp", (c, t) -> new UcpPolicy(c, t));
         register("adaptive", (c, t) -> new dev.triage.cache.policy.adaptive.AdaptivePolicy(c, t));
     }
 

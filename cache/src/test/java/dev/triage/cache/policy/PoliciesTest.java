@@ -12,7 +12,7 @@ class PoliciesTest {
 
     @Test
     void everyNameCreatesItsPolicy() {
-        assertEquals(List.of("lru", "fifo", "clock", "sieve", "arc", "2q", "s3fifo", "wtinylfu", "opt", "dss", "adaptive"),
+        assertEquals(List.of("lru", "fifo", "clock", "sieve", "arc", "2q", "s3fifo", "wtinylfu", "opt", "dss", "ucp", "adaptive"),
                 Policies.names());
         for (String name : Policies.names()) {
             CachePolicy p = Policies.create(name, 16, null);

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
                 "  triage compare --trace t.csv.gz --cache 1%%,5%%,10%%,25%% --policy-file my.toml"})
 public final class CompareCommand implements Callable<Integer> {
     /** The policies compared when --policies is not given. */
-    public static final String DEFAULT_POLICIES = "lru,fifo,clock,arc,2q,s3fifo,sieve,wtinylfu,dss,adaptive,opt";
+    public static final String DEFAULT_POLICIES = "lru,fifo,clock,arc,2q,s3fifo,sieve,wtinylfu,dss,ucp,adaptive,opt";
 
     @Mixin
     TraceInput input;

@@ -8,6 +8,7 @@ import dev.triage.cache.policy.EvictionListener;
 import dev.triage.cache.policy.LruPolicy;
 import dev.triage.cache.policy.S3FifoPolicy;
 import dev.triage.cache.policy.SievePolicy;
+import dev.triage.cache.policy.UcpPolicy;
 import dev.triage.cache.policy.Touch;
 import dev.triage.cache.policy.WindowTinyLfuPolicy;
 import dev.triage.hints.ClassVocabulary;
@@ -21,9 +22,11 @@ import java.util.Arrays;
  * <p><b>Experts.</b> Beside the cache it runs, on every touch and at the cache's full size,
  * the directories (block numbers only, no data) of a portfolio of policies: the classic
  * unhinted ones (LRU, ARC, S3-FIFO, SIEVE, W-TinyLFU), the operator's static class priorities
- * ({@link DssPolicy} over the policy file), and a learner that predicts from the class, the
- * operation, the request size and the block's history whether Belady's optimum would keep a
- * block ({@link LearnedReusePolicy}). Each expert counts the hits it would have had.
+ * ({@link DssPolicy} over the policy file), a learner that predicts from the class, the
+ * operation, the request size, read-ahead and the block's history whether Belady's optimum
+ * would keep a block ({@link LearnedReusePolicy}), and utility-based partitioning over the
+ * classes ({@link UcpPolicy}: each class's share of the cache from its measured hit curve).
+ * Each expert counts the hits it would have had.
  *
  * <p><b>Following.</b> The cache holds the blocks of the expert it follows ({@link
  * FollowerCache}): a block the expert holds is admitted on its touch, and room is made from
@@ -54,7 +57,7 @@ import java.util.Arrays;
  * class's blocks are never evicted for another class. {@code priority} reaches only the dss
  * expert, which is followed when, and as long as, those priorities pay.
  *
- * <p><b>Cost.</b> O(1) per touch: seven experts' touches and a few lookups, the shadow's during a
+ * <p><b>Cost.</b> O(1) per touch: eight experts' touches and a few lookups, the shadow's during a
  * trial; a switch walks the cache once and a trial copies it once, each at most once per
  * capacity of touches. No allocation per touch once the tables have grown. Memory is
  * proportional to the capacity: the cache's and the shadow's slots and the experts'
@@ -62,7 +65,7 @@ import java.util.Arrays;
  */
 public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
     /** The experts, in the order of their index. */
-    static final String[] EXPERTS = {"lru", "arc", "s3fifo", "sieve", "wtinylfu", "dss", "learned-reuse"};
+    static final String[] EXPERTS = {"lru", "arc", "s3fifo", "sieve", "wtinylfu", "dss", "learned-reuse", "ucp"};
     /** The expert followed at first: W-TinyLFU, the strongest classic policy on most traces. */
     static final int FIRST = 4;
     /** Scores are halved every so many capacities of touches (at least {@link #MIN_HALF_LIFE}). */
@@ -178,7 +181,7 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         this.experts = new CachePolicy[] {
             new LruPolicy(capacity), new ArcPolicy(capacity), new S3FifoPolicy(capacity),
             new SievePolicy(capacity), new WindowTinyLfuPolicy(capacity), new DssPolicy(capacity, forDss),
-            new LearnedReusePolicy(capacity, table)};
+            new LearnedReusePolicy(capacity, table), new UcpPolicy(capacity, table)};
         int n = experts.length;
         this.periodHits = new long[n];
         this.score = new double[n];

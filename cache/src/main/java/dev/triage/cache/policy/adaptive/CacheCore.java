@@ -83,7 +83,7 @@ final class CacheCore {
      *
      * @return true on a hit
      */
-    boolean access(long block, int k, boolean write, int requestBlocks, boolean[] pinned) {
+    boolean access(long block, int k, boolean write, int requestBlocks, int rwbs, boolean[] pinned) {
         int s = slots.slotOf(block);
         int history;
         int ghost = NIL;
@@ -93,7 +93,7 @@ final class CacheCore {
             ghost = ghosts.slotOf(block);
             history = ghost == NIL ? 0 : AccessContext.history(true, ghosts.mark(ghost));
         }
-        int ctx = AccessContext.of(k, write, requestBlocks, history);
+        int ctx = AccessContext.of(k, write, requestBlocks, history, rwbs);
         lastContext = ctx;
         boolean friendly = !usePredictor || predictor.friendly(ctx);
         int bits = AccessContext.touched(write, history != 0);

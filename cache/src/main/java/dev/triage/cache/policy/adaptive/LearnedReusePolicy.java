@@ -168,13 +168,13 @@ final class LearnedReusePolicy implements CachePolicy, ClassOccupancy {
         know(k);
         long block = t.block;
         sketch.increment(block);
-        boolean hit = core.access(block, k, t.write, t.requestBlocks, pinned);
+        boolean hit = core.access(block, k, t.write, t.requestBlocks, t.flags, pinned);
         if (optGen.sampled(block)) {
             if (admit[k]) {
                 optGen.access(block, core.lastContext);
             }
             for (int i = 0; i < SETTINGS; i++) {
-                if (minis[i].access(block, k, t.write, t.requestBlocks, pinned)) {
+                if (minis[i].access(block, k, t.write, t.requestBlocks, t.flags, pinned)) {
                     score[i]++;
                     miniHits[i]++;
                 }

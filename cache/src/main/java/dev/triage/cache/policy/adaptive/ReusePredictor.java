@@ -10,8 +10,8 @@ import java.util.Arrays;
  * so that an uninformative context costs nothing (everything friendly is plain LRU).
  *
  * <p>A context is {@link AccessContext#of an int}: the I/O class, the operation, the request
- * size and the block's recent history. The table grows with the largest class id seen (never
- * per touch once every class has been seen).
+ * size, read-ahead or not, and the block's recent history. The table grows with the largest
+ * class id seen (never per touch once every class has been seen).
  */
 final class ReusePredictor {
     static final int MAX = 7;
