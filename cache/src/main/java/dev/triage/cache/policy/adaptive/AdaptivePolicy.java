@@ -46,7 +46,7 @@ import java.util.Arrays;
  * where exactly one of them hit): a switch that has paid for itself, its cost included (or,
  * after a quarter of a capacity, by {@link #EARLY_SIGMAS}: a landslide; or, after a capacity,
  * when it has paid for itself and pulls ahead lately: {@link #PULL_SIGMAS}). A trial ends, and
- * the next one waits (a capacity, doubling after each failed trial), when the candidate no
+ * the next one waits (a capacity, doubling after each trial lost after a capacity or more), when the candidate no
  * longer leads or after {@link #MAX_TRIAL_CAPACITIES} capacities. After a switch the expert
  * left is checked back on ({@link #CHECK_DELAY_CAPACITIES}): a switch that paid over its trial
  * may lose over the phase.
@@ -465,7 +465,7 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
                     return; // the trial goes on
                 }
                 endTrial();
-                trialBackoff = Math.max(turnover, 2 * trialBackoff);
+                trialBackoff = backoffAfterLoss(length, turnover, trialBackoff);
                 nextTrial = touches + trialBackoff;
             }
         }
@@ -484,13 +484,13 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         }
     }
 
-    /** The spacing of a trial's marks: a quarter of a capacity, or a period if that is longer. */
     /** Whether expert {@code e} is worth a trial against the followed expert {@code f}. */
     private boolean leads(int e, int f) {
         return e != f && recent[e] > recent[f] // it still leads lately
                 && score[e] - score[f] > SIGMAS * Math.sqrt(score[e] + score[f]) + MIN_LEAD;
     }
 
+    /** The spacing of a trial's marks: a quarter of a capacity, or a period if that is longer. */
     private long quarter(long turnover) {
         return Math.max(period, turnover / EARLY_TRIAL_DIVISOR);
     }
@@ -509,6 +509,17 @@ public final class AdaptivePolicy implements CachePolicy, ClassOccupancy {
         boolean pulling = length >= EARLY_TRIAL_DIVISOR * quarter && gain > PAID_SIGMAS * sd
                 && recentGain > PULL_SIGMAS * Math.sqrt(recentDisagreements) + MIN_LEAD;
         return proven || landslide || pulling;
+    }
+
+    /**
+     * The wait before the next trial, after a trial of {@code length} touches was lost (the
+     * cache turns over in {@code turnover}; the last wait was {@code backoff}): a capacity,
+     * doubling after each trial that ran a capacity or more and lost. A trial that ended
+     * sooner, its candidate's lead gone before the trial could pay for a switch or show that
+     * it would not, says nothing about the candidate, and does not double the wait.
+     */
+    static long backoffAfterLoss(long length, long turnover, long backoff) {
+        return Math.max(turnover, length >= turnover ? 2 * backoff : backoff);
     }
 
     /** Starts following an expert. */

@@ -211,6 +211,21 @@ class AdaptivePolicyTest {
     }
 
     /**
+     * The wait after a lost trial: a capacity at first, doubling after each trial that ran a
+     * capacity or more, kept as it was after one that ended sooner (its candidate's lead gone
+     * before it could show anything).
+     */
+    @Test
+    void theWaitDoublesOnlyAfterATrialThatRanACapacity() {
+        long cap = 16_000;
+        assertEquals(cap, AdaptivePolicy.backoffAfterLoss(cap, cap, 0), "the first wait is a capacity");
+        assertEquals(2 * cap, AdaptivePolicy.backoffAfterLoss(cap, cap, cap), "a full trial lost doubles it");
+        assertEquals(8 * cap, AdaptivePolicy.backoffAfterLoss(8 * cap, cap, 4 * cap), "and again");
+        assertEquals(4 * cap, AdaptivePolicy.backoffAfterLoss(cap - 1, cap, 4 * cap), "a short trial keeps it");
+        assertEquals(cap, AdaptivePolicy.backoffAfterLoss(1_000, cap, 0), "but never under a capacity");
+    }
+
+    /**
      * After the switch away from W-TinyLFU on a trace where it never hits, the policy checks
      * back on it (a trial it does not need to lead to get), and the check-back, which W-TinyLFU
      * loses, does not switch back.
