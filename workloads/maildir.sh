@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A Maildir IMAP server (as Dovecot keeps one): 48 mailboxes of 0.5 KiB .. 1 MiB messages
-# (about 300 MiB in all, most of them small, a few attachments), then a timed mix of
+# (about 380 MiB in all, most of them small, a few attachments), then a timed mix of
 # deliveries (tmp/ then new/, fsynced, as an MDA does), logins that read a mailbox's index
 # file and its newest messages (users by a skewed popularity), index rewrites, full-text
 # searches of one mailbox, and expunges of old messages.

@@ -45,9 +45,10 @@ import java.util.Arrays;
  * than the cache by {@link #TRIAL_SIGMAS} standard deviations of their difference (the touches
  * where exactly one of them hit): a switch that has paid for itself, its cost included (or,
  * after a quarter of a capacity, by {@link #EARLY_SIGMAS}: a landslide; or, after a capacity,
- * when it has paid for itself and pulls ahead lately: {@link #PULL_SIGMAS}). A trial ends, and
- * the next one waits (a capacity, doubling after each trial lost after a capacity or more), when the candidate no
- * longer leads or after {@link #MAX_TRIAL_CAPACITIES} capacities. After a switch the expert
+ * when it has paid for itself and pulls ahead lately: {@link #PULL_SIGMAS}). A trial ends,
+ * lost, when the candidate no longer leads or after {@link #MAX_TRIAL_CAPACITIES} capacities,
+ * and the next one waits (a capacity, doubling after each trial lost after a capacity or
+ * more: {@code backoffAfterLoss}). After a switch the expert
  * left is checked back on ({@link #CHECK_DELAY_CAPACITIES}): a switch that paid over its trial
  * may lose over the phase.
  *
